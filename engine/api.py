@@ -1,0 +1,140 @@
+"""The pipeline, read top to bottom as the data flow:
+load -> models -> compile -> evaluate (Rete) -> findings -> score -> explain -> Scorecard.
+
+The public API (`load_policy`, `load_partner`, `evaluate_partner`) lives here; engine/__init__
+re-exports it lazily so that `tradepolicy --help` imports none of it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import explain, findings, locate, score
+from engine.catalog import check_profile
+from engine.compile import CompiledPolicy, compile_policy
+from engine.errors import InputError
+from engine.evaluate import fire, profile_values
+from engine.load import load_yaml
+from engine.models import Catalog, Policy, Profile, parse
+from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
+
+
+@dataclass(frozen=True)
+class Partner:
+    profile: Profile
+    path: str
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    return _load_catalog(str(path or locate.default_catalog()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_catalog(path: str) -> Catalog:
+    return parse(Catalog, load_yaml(path))
+
+
+def load_policy(path: str | Path | None = None) -> CompiledPolicy:
+    """Load, validate and compile a policy file (the shipped default when path is None)."""
+    path = Path(path or locate.default_policy())
+    doc = load_yaml(path)
+    policy = parse(Policy, doc)
+    catalog_path = path.parent / policy.indicators if policy.indicators else None
+    if catalog_path is not None and not catalog_path.is_file():
+        raise doc.error(("indicators",), f"catalog file not found: {catalog_path}")
+    compiled = compile_policy(policy, load_catalog(catalog_path), doc)
+    compiled.path = str(path)
+    return compiled
+
+
+def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:
+    """A partner by profile path, shipped ISO3 code or country name, checked against the catalog."""
+    path = locate.resolve_partner(str(arg))
+    doc = load_yaml(path)
+    profile = parse(Profile, doc)
+    check_profile(profile, catalog or load_catalog(), doc)
+    return Partner(profile, str(path))
+
+
+def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
+    """Every partner named; all unreadable ones reported together."""
+    partners, problems = [], []
+    for arg in args:
+        try:
+            partners.append(load_partner(arg, catalog))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return partners
+
+
+def stamp(compiled: CompiledPolicy) -> PolicyStamp:
+    p = compiled.policy
+    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path)
+
+
+def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Scorecard:
+    """One partner through the Rete network to an explained, scored verdict."""
+    profile = partner.profile if isinstance(partner, Partner) else partner
+    code = profile.partner.code
+    values = profile_values(profile)
+    fired = fire(compiled, values)
+    verdicts, facts = findings.verdicts(compiled, code, values, fired)
+    found = tuple(explain.explain_rule(compiled, compiled.rules[r], v, values, facts, code)
+                  for r, v in verdicts.items())
+    return _scorecard(compiled, profile, found,
+                      partner.path if isinstance(partner, Partner) else None)
+
+
+def _scorecard(compiled: CompiledPolicy, profile: Profile, found: tuple, path: str | None):
+    policy = compiled.policy
+    weighted = [score.Weighted(f.demand, f.weight, f.status) for f in found]
+    total = score.totals(weighted, policy.scoring)
+    per_demand = score.demand_totals(weighted, policy)
+    tier = score.tier_for(total.score, policy)
+    demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
+                    for d in policy.demands)
+    return Scorecard(
+        code=profile.partner.code, name=partner_name(profile), score=total.score,
+        tier=tier.id if tier else None, tier_title=tier.title if tier else None,
+        outcome=_outcome(tier), coverage=round(total.coverage, 4),
+        provisional=total.coverage < policy.scoring.min_coverage, counts=total.counts,
+        demands=demands, findings=found,
+        observations=explain.observations(profile, compiled.catalog), profile_path=path)
+
+
+def _outcome(tier) -> Outcome | None:
+    if tier is None:
+        return None
+    o = tier.outcome
+    return Outcome(float(o.tariff_rate), o.legal_authority.value,
+                   o.effective.isoformat() if o.effective else None,
+                   o.review.isoformat() if o.review else None, o.status.value, o.note)
+
+
+def partner_name(profile: Profile) -> str:
+    if profile.partner.name:
+        return profile.partner.name
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=profile.partner.code)
+    return country.name if country else profile.partner.code
+
+
+def evaluate(compiled: CompiledPolicy, partners: list[Partner]) -> Report:
+    """Every partner, ordered by partner code (a documented, stable order)."""
+    cards = [evaluate_partner(compiled, p) for p in sorted(partners,
+                                                           key=lambda p: p.profile.partner.code)]
+    return Report(stamp(compiled), tuple(cards))
+
+
+def below(report: Report, threshold: float) -> list[Scorecard]:
+    """Partners whose score is under `threshold` (no score counts as under)."""
+    return [c for c in report.scorecards if c.score is None or c.score < threshold]
+
+
+__all__ = ["Partner", "Verdict", "evaluate", "evaluate_partner", "load_catalog", "load_partner",
+           "load_policy"]

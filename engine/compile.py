@@ -1,0 +1,474 @@
+"""Compile: validated policy + catalog -> ruleset JSON for the Rete engine, and a rule index.
+
+Plain data only; durable-rules is never imported here. Every comparison is type-checked against
+the indicator catalog (an unknown indicator or a text-vs-number comparison is an error, because
+the engine would silently compare text). Each rule's violation condition (the negation of
+`require`) becomes one engine rule per alternative (DNF branch), so no engine rule is an OR and
+the branch count is exact. Branches are packed into rulesets under the engine's limits
+(shared/DURABLE-RULES.md section 2). Rulesets are named by a hash of the policy's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import conditions as cx
+from engine.catalog import did_you_mean
+from engine.errors import InputError, Problem
+from engine.load import Document
+from engine.models import NUMERIC_TYPES, Catalog, Indicator, IndicatorType, Policy
+
+MAX_BRANCHES_PER_RULE = 16     # alternatives one condition may expand to
+MAX_BRANCHES_PER_RULESET = 64  # above 64 simultaneously true rules the engine fails (error 303)
+MAX_TESTS_PER_FIELD = 64       # 512+ distinct tests on one field hang the engine
+MAX_FIELDS = 250               # over 252 flattened fields: error 302
+RESERVED_FIELDS = ("sid", "id", "kind", "name", "value", "$s")
+_ENGINE_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One type-checked comparison, ready for the engine: `field op value`."""
+
+    field: str
+    op: str               # < <= > >= == != (in/not in/includes/excludes are expanded)
+    value: Any            # engine encoding (rank for ordered enums, ordinal for dates)
+    derived: tuple[str, str] | None = None   # (fact name, value) for a derived-fact join
+
+    def test(self) -> dict[str, Any]:
+        if self.op == "==":
+            return {self.field: self.value}
+        return {_ENGINE_OPS[self.op]: {self.field: self.value}}
+
+
+@dataclass
+class Check:
+    """A condition compiled: its tree, the engine rules of its branches, what it reads."""
+
+    tree: cx.Node
+    branches: list[str] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)            # indicator names (top level)
+    derived_reads: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class CompiledRule:
+    rule: Any                     # models.Rule
+    require: Check                # violation branches
+    applies_partners: frozenset[str] | None = None
+    applies_when: Check | None = None
+
+
+@dataclass
+class CompiledDerivation:
+    derivation: Any               # models.Derivation
+    when: Check
+
+
+@dataclass
+class CompiledPolicy:
+    policy: Policy
+    catalog: Catalog
+    hash: str
+    rules: dict[str, CompiledRule]
+    derivations: dict[str, CompiledDerivation]
+    derivation_order: list[str]                       # dependencies first
+    computed: dict[str, cx.Term]                      # fact field -> arithmetic over indicators
+    rulesets: list[tuple[str, dict[str, Any]]]        # (ruleset name, ruleset JSON)
+    engine_rules: dict[str, tuple[str, str]]          # engine rule name -> (kind, id)
+    conclusions: dict[str, tuple[str, str]]           # engine rule name of a derivation -> fact
+    path: str | None = None                           # the policy file, when loaded from one
+
+
+def policy_hash(policy: Policy, catalog: Catalog) -> str:
+    canonical = json.dumps([policy.model_dump(mode="json", by_alias=True),
+                            catalog.model_dump(mode="json")], sort_keys=True,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def compile_policy(policy: Policy, catalog: Catalog, doc: Document | None = None) -> CompiledPolicy:
+    """Check and compile; all problems in the policy are reported together."""
+    compiler = _Compiler(policy, catalog, doc)
+    compiled = compiler.run()
+    if compiler.problems:
+        raise InputError(compiler.problems)
+    return compiled
+
+
+def fnv1a_32(name: str) -> int:
+    """The engine's only key for field names, sids and ids."""
+    h = 0x811C9DC5
+    for byte in name.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+class _Compiler:
+    def __init__(self, policy: Policy, catalog: Catalog, doc: Document | None) -> None:
+        self.policy, self.catalog, self.doc = policy, catalog, doc
+        self.problems: list[Problem] = []
+        self.computed: dict[str, cx.Term] = {}
+        self.derived_facts = {d.fact for d in policy.derive}
+        self.branch_tests: dict[str, list[Leaf]] = {}
+        self.joins: dict[str, list[tuple[str, str]]] = {}
+
+    # --- reporting ---------------------------------------------------------------------------
+    def problem(self, loc: cx.Loc, message: str, hint: str | None = None, *,
+                key: bool = False, offset: int = 0) -> None:
+        path = self.doc.path if self.doc else f"<policy {self.policy.name}>"
+        line, col = self.doc.mark(loc, key=key) if self.doc else (None, None)
+        if col is not None and offset and isinstance(self._raw(loc), str):
+            col += offset + _quote_width(self.doc, loc)
+        self.problems.append(Problem(path, line, col, message, hint))
+
+    def _raw(self, loc: cx.Loc) -> Any:
+        node: Any = self.doc.data if self.doc else None
+        for part in loc:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    # --- the run -----------------------------------------------------------------------------
+    def run(self) -> CompiledPolicy:
+        self.check_references()
+        derivations = {d.id: CompiledDerivation(d, self.check(d.when, ("derive", i, "when"),
+                                                               f"d:{d.id}", violation=False))
+                       for i, d in enumerate(self.policy.derive)}
+        rules = {r.id: self.compile_rule(i, r) for i, r in enumerate(self.policy.rules)}
+        order = self.order_derivations(derivations)
+        rulesets, engine_rules, conclusions = self.pack(rules, derivations)
+        self.check_fields()
+        return CompiledPolicy(self.policy, self.catalog, policy_hash(self.policy, self.catalog),
+                              rules, derivations, order, self.computed, rulesets, engine_rules,
+                              conclusions)
+
+    def compile_rule(self, index: int, rule: Any) -> CompiledRule:
+        loc = ("rules", index)
+        compiled = CompiledRule(rule, self.check(rule.require, (*loc, "require"),
+                                                 f"v:{rule.id}", violation=True))
+        scope = rule.applies_to
+        if scope is not None:
+            if scope.partners is not None or scope.groups is not None:
+                members = set(scope.partners or [])
+                for group in scope.groups or []:
+                    members |= set(self.policy.groups.get(group, []))
+                compiled.applies_partners = frozenset(members)
+            if scope.when is not None:
+                compiled.applies_when = self.check(scope.when, (*loc, "applies_to", "when"),
+                                                   f"a:{rule.id}", violation=False)
+        return compiled
+
+    def check_references(self) -> None:
+        """Ids are unique; demands, sources, groups and tier bounds are consistent."""
+        p = self.policy
+        self.unique([d.id for d in p.demands], "demands", "demand")
+        self.unique([r.id for r in p.rules] + [d.id for d in p.derive], "rules", "rule")
+        self.unique([t.id for t in p.tiers], "tiers", "tier")
+        demand_ids = {d.id for d in p.demands}
+        for i, rule in enumerate(p.rules):
+            if rule.demand not in demand_ids:
+                self.problem(("rules", i, "demand"), f"unknown demand '{rule.demand}'",
+                             did_you_mean(rule.demand, demand_ids))
+            if rule.applies_to and rule.applies_to.groups:
+                for j, group in enumerate(rule.applies_to.groups):
+                    if group not in p.groups:
+                        self.problem(("rules", i, "applies_to", "groups", j),
+                                     f"unknown group '{group}'", did_you_mean(group, p.groups))
+            if rule.limit_basis not in (None, "illustrative") and rule.limit_basis not in p.sources:
+                self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
+                             did_you_mean(rule.limit_basis, p.sources))
+        for section, items in (("demands", p.demands), ("rules", p.rules), ("derive", p.derive)):
+            for i, item in enumerate(items):
+                for j, source in enumerate(item.sources):
+                    if source not in p.sources:
+                        self.problem((section, i, "sources", j), f"unknown source '{source}'",
+                                     did_you_mean(source, p.sources))
+        self.check_tiers()
+
+    def unique(self, ids: list[str], section: str, what: str) -> None:
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                sec = section if i < len(self.policy.rules) or section != "rules" else "derive"
+                index = i if sec != "derive" else i - len(self.policy.rules)
+                self.problem((sec, index, "id"), f"duplicate {what} id '{item_id}'")
+            seen.add(item_id)
+
+    def check_tiers(self) -> None:
+        bounds = [t.min_score for t in self.policy.tiers]
+        for i in range(1, len(bounds)):
+            if bounds[i] >= bounds[i - 1]:
+                self.problem(("tiers", i, "min_score"), "tiers go best first: min_score must be "
+                             f"below the previous tier's ({bounds[i]} >= {bounds[i - 1]})")
+        if bounds and bounds[-1] != 0:
+            self.problem(("tiers", len(bounds) - 1, "min_score"),
+                         f"the last tier must start at 0 so every score has a tier, not {bounds[-1]}")
+
+    # --- conditions --------------------------------------------------------------------------
+    def check(self, condition: Any, loc: cx.Loc, prefix: str, *, violation: bool) -> Check:
+        try:
+            tree = cx.parse_condition(condition, loc)
+        except cx.ConditionError as exc:
+            self.problem(exc.loc, str(exc), offset=exc.offset)
+            return Check(cx.All(()))
+        check = Check(tree)
+        engine_form = cx.negate(tree) if violation else cx.push_not(tree)
+        try:
+            branches = cx.to_dnf(engine_form, MAX_BRANCHES_PER_RULE)
+        except ValueError as exc:
+            self.problem(loc, f"condition {exc} (at most {MAX_BRANCHES_PER_RULE})")
+            return check
+        for n, branch in enumerate(branches):
+            leaves = [leaf for cmp in branch for leaf in self.leaves(cmp, check)]
+            if None in leaves:
+                continue
+            name = f"{prefix}:{n}"
+            check.branches.append(name)
+            self.branch_tests[name] = [leaf for leaf in leaves if leaf.derived is None]
+            self.joins[name] = [leaf.derived for leaf in leaves if leaf.derived is not None]
+        return check
+
+    def leaves(self, cmp: cx.Compare, check: Check) -> list[Leaf | None]:
+        """A comparison checked against the catalog, as engine tests (None after an error)."""
+        left, op, right = cmp.left, cmp.op, cmp.right
+        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
+            left, right = right, left
+            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        if isinstance(left, cx.Ref) and isinstance(right, cx.Lit):
+            return self.threshold_leaves(cmp, left.name, op, right.value, check)
+        return [self.arithmetic_leaf(cmp, left, op, right, check)]
+
+    def fail(self, cmp: cx.Compare, message: str, hint: str | None = None) -> list[None]:
+        self.problem(cmp.loc, message, hint, offset=cmp.offset)
+        return [None]
+
+    def threshold_leaves(self, cmp: cx.Compare, name: str, op: str, value: Any,
+                         check: Check) -> list[Leaf | None]:
+        base, _, key = name.partition(".")
+        if key == "" and (base, value) in self.derived_facts or self.is_derived(base):
+            return self.derived_leaf(cmp, base, op, value, check)
+        indicator = self.catalog.indicators.get(base)
+        if indicator is None:
+            return self.fail(cmp, f"unknown indicator '{name}'", self.suggest(name))
+        check.reads.add(name)
+        if indicator.type == IndicatorType.SHARE_MAP:
+            if key not in (indicator.keys or []):
+                return self.fail(cmp, f"'{base}' is a share map: read one key, e.g. "
+                                 f"{base}.{(indicator.keys or ['key'])[0]}",
+                                 did_you_mean(key, indicator.keys or []) if key else None)
+            indicator = indicator.model_copy(update={"type": IndicatorType.SHARE, "keys": None})
+        elif key:
+            return self.fail(cmp, f"'{base}' has no keys; only share maps are read as name.key")
+        try:
+            return _typed_leaves(name, indicator, op, value)
+        except ValueError as exc:
+            return self.fail(cmp, f"{name}: {exc}")
+
+    def is_derived(self, name: str) -> bool:
+        return any(fact == name for fact, _ in self.derived_facts)
+
+    def derived_leaf(self, cmp: cx.Compare, name: str, op: str, value: Any,
+                     check: Check) -> list[Leaf | None]:
+        if (name, value) not in self.derived_facts:
+            values = sorted(v for f, v in self.derived_facts if f == name)
+            return self.fail(cmp, f"no derive rule concludes {name}: {value!r}",
+                             f"it concludes {', '.join(values)}")
+        if op != "==":
+            return self.fail(cmp, f"the derived fact '{name}' can only be tested for presence: "
+                             f"write `{name} != '{value}'` in require or `{name} == '{value}'` "
+                             "in when")
+        check.derived_reads.add((name, value))
+        return [Leaf("", "==", value, (name, value))]
+
+    def arithmetic_leaf(self, cmp: cx.Compare, left: cx.Term, op: str, right: cx.Term,
+                        check: Check) -> Leaf | None:
+        if op not in ("<", "<=", ">", ">=", "==", "!="):
+            self.fail(cmp, f"'{op}' needs an indicator on one side and a literal on the other")
+            return None
+        term, limit = (left, right.value) if isinstance(right, cx.Lit) else \
+            (cx.Arith("-", left, right), 0)
+        if isinstance(limit, bool) or not isinstance(limit, int | float):
+            self.fail(cmp, f"arithmetic compares with a number, not {limit!r}")
+            return None
+        for name in cx.refs(term):
+            indicator = self.catalog.indicators.get(name.partition(".")[0])
+            if indicator is None:
+                self.fail(cmp, f"unknown indicator '{name}'", self.suggest(name))
+                return None
+            if indicator.type not in NUMERIC_TYPES and indicator.type != IndicatorType.SHARE_MAP:
+                self.fail(cmp, f"'{name}' is {indicator.type.value}, not a number: no arithmetic")
+                return None
+            check.reads.add(name)
+        field_name = "x_" + hashlib.sha1(repr(term).encode()).hexdigest()[:10]
+        self.computed[field_name] = term
+        return Leaf(field_name, op, float(limit))
+
+    def suggest(self, name: str) -> str | None:
+        names = set(self.catalog.indicators) | {f for f, _ in self.derived_facts}
+        return did_you_mean(name, names)
+
+    # --- derivation order and packing --------------------------------------------------------
+    def order_derivations(self, derivations: dict[str, CompiledDerivation]) -> list[str]:
+        concluders = {}
+        for d_id, d in derivations.items():
+            concluders.setdefault(d.derivation.fact, []).append(d_id)
+        order: list[str] = []
+        state: dict[str, str] = {}
+
+        def visit(d_id: str, trail: list[str]) -> None:
+            if state.get(d_id) == "done":
+                return
+            if state.get(d_id) == "open":
+                cycle = " -> ".join([*trail[trail.index(d_id):], d_id])
+                index = list(derivations).index(d_id)
+                self.problem(("derive", index, "when"), f"derived facts form a cycle: {cycle}")
+                return
+            state[d_id] = "open"
+            for fact in derivations[d_id].when.derived_reads:
+                for dep in concluders.get(fact, []):
+                    visit(dep, [*trail, d_id])
+            state[d_id] = "done"
+            order.append(d_id)
+
+        for d_id in derivations:
+            visit(d_id, [])
+        return order
+
+    def pack(self, rules: dict[str, CompiledRule], derivations: dict[str, CompiledDerivation]):
+        names: list[tuple[str, str, str]] = []
+        for d_id, d in derivations.items():
+            names += [(b, "derive", d_id) for b in d.when.branches]
+        for r_id, r in rules.items():
+            if r.applies_when:
+                names += [(b, "applies", r_id) for b in r.applies_when.branches]
+            names += [(b, "violation", r_id) for b in r.require.branches]
+        shards: list[dict[str, Any]] = []
+        counts: list[Counter] = []
+        for name, _, _ in names:
+            tests = Counter(_test_key(leaf) for leaf in self.branch_tests[name])
+            if not shards or len(shards[-1]) >= MAX_BRANCHES_PER_RULESET or \
+                    _over_field_cap(counts[-1], tests):
+                shards.append({})
+                counts.append(Counter())
+            shards[-1][name] = self.engine_rule(name)
+            counts[-1].update(t for t in tests if t not in counts[-1])
+        digest = policy_hash(self.policy, self.catalog)[:12]
+        rulesets = [(f"{self.policy.name}@{digest}:{i}", shard) for i, shard in enumerate(shards)]
+        conclusions = {b: derivations[i].derivation.fact for b, kind, i in names if kind == "derive"}
+        return rulesets, {b: (kind, i) for b, kind, i in names}, conclusions
+
+    def engine_rule(self, name: str) -> dict[str, Any]:
+        tests = [{"kind": "profile"}, *(leaf.test() for leaf in self.branch_tests[name])]
+        terms: list[dict[str, Any]] = [{"m": {"$and": tests}}]
+        for n, (fact, value) in enumerate(self.joins[name]):
+            terms.append({f"d{n}": {"$and": [{"kind": "derived"}, {"name": fact},
+                                              {"value": value}]}})
+        return {"all": terms}
+
+    def check_fields(self) -> None:
+        fields = set(RESERVED_FIELDS) | set(self.computed)
+        for name, indicator in self.catalog.indicators.items():
+            subkeys = indicator.keys or indicator.values if indicator.type in (
+                IndicatorType.SHARE_MAP, IndicatorType.SET) else None
+            fields |= {f"{name}.{k}" for k in subkeys} if subkeys else {name}
+        if len(fields) > MAX_FIELDS:
+            self.problem(("indicators",), f"{len(fields)} fact fields; the engine allows "
+                         f"{MAX_FIELDS}")
+        seen: dict[int, str] = {}
+        for name in sorted(fields):
+            other = seen.setdefault(fnv1a_32(name), name)
+            if other != name:
+                self.problem(("indicators",), f"field names '{other}' and '{name}' collide in "
+                             "the engine's 32-bit hash; rename one")
+
+
+def _quote_width(doc: Document, loc: cx.Loc) -> int:
+    """Expression columns count from the text; a quoted YAML scalar starts one column later."""
+    line, col = doc.mark(loc)
+    return 0 if col is None else 1
+
+
+def _test_key(leaf: Leaf) -> tuple[str, str]:
+    return (leaf.field, f"{leaf.op}{leaf.value!r}")
+
+
+def _over_field_cap(current: Counter, new_tests: Counter) -> bool:
+    per_field = Counter(f for f, _ in current)
+    for test in new_tests:
+        if test not in current:
+            per_field[test[0]] += 1
+    return any(n > MAX_TESTS_PER_FIELD for n in per_field.values())
+
+
+def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:
+    """Engine tests for `name op value`, checked against the indicator's type."""
+    kind = indicator.type
+    if kind in NUMERIC_TYPES:
+        _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply to a number")
+        _require(isinstance(value, int | float) and not isinstance(value, bool),
+                 f"is a number ({kind.value}); compare it with a number, not {value!r}")
+        if kind == IndicatorType.SHARE:
+            _require(0 <= value <= 1, f"a share is a fraction 0..1 (20% is 0.2), not {value}")
+        return [Leaf(name, op, value)]
+    if kind == IndicatorType.BOOL:
+        _require(op in ("==", "!=") and isinstance(value, bool),
+                 f"is true/false; test it with equals/not_equals true or false, not {op} {value!r}")
+        return [Leaf(name, op, value)]
+    if kind == IndicatorType.SET:
+        _require(op in ("includes", "excludes"), "is a set: use includes or excludes")
+        _member(value, indicator.values or [])
+        return [Leaf(f"{name}.{value}", "==", op == "includes")]
+    if kind == IndicatorType.DATE:
+        day = _as_date(value)
+        _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply to a date")
+        return [Leaf(name, op, day.toordinal())]
+    return _choice_leaves(name, indicator, op, value)
+
+
+def _choice_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:
+    """Enums and country codes: equality and membership; ordered enums also by rank."""
+    is_enum = indicator.type == IndicatorType.ENUM
+    values = list(value) if isinstance(value, tuple) else [value]
+    for v in values:
+        if is_enum:
+            _member(v, indicator.values or [])
+        else:
+            _require(isinstance(v, str) and len(v) == 3 and v.isupper(),
+                     f"is a country: compare it with ISO3 codes such as 'CHN', not {v!r}")
+    encode = (indicator.values or []).index if is_enum and indicator.ordered else (lambda v: v)
+    _require(op not in ("in", "not in"), f"'{op}' needs a list of values")
+    _require(not isinstance(value, tuple), f"'{op}' compares with one value, not a list")
+    ranked = op in ("<", "<=", ">", ">=")
+    _require(not ranked or (is_enum and indicator.ordered),
+             f"'{op}' needs an ordered enum; {name} is not ordered")
+    _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply here")
+    return [Leaf(name, op, encode(value))]
+
+
+def _member(value: Any, values: list[str]) -> None:
+    if not (isinstance(value, str) and value in values):
+        hint = did_you_mean(str(value), values)
+        raise ValueError(f"{value!r} is not one of {', '.join(values)}"
+                         + (f"; {hint}" if hint else ""))
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"is a date; compare it with YYYY-MM-DD, not {value!r}") from None
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)

@@ -1,0 +1,267 @@
+"""Explain: verdicts + profile -> findings with the numbers behind them.
+
+For each rule: the observed values (with their provenance), the limit, the margin, a message
+that states the numbers ("Chinese share of imports 36.5% exceeds the 20% limit by 16.5
+points"), the sources, and the chain of derived facts it rests on. Margins are positive inside
+the limit and negative past it, in the indicator's unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from engine import conditions as cx
+from engine.compile import CompiledPolicy, CompiledRule
+from engine.evaluate import compute, lookup
+from engine.models import Catalog, Indicator, IndicatorType, Profile
+from engine.results import Because, Check, FactStatus, Finding, Observation, Provenance, Verdict
+
+_VERB = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "equal to",
+         "!=": "other than", "in": "one of", "not in": "none of", "includes": "including",
+         "excludes": "excluding"}
+
+
+# --- numbers in words ------------------------------------------------------------------------
+
+def show(indicator: Indicator | None, value: Any) -> str:
+    """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes."""
+    if value is None:
+        return "unknown"
+    kind = indicator.type if indicator else None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, int | float):
+        return str(value)
+    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
+        return f"{_num(value * 100)}%"
+    if kind == IndicatorType.SHARE_CHANGE:
+        return f"{value * 100:+.1f} points"
+    if kind == IndicatorType.USD_BN:
+        return f"${_num(value)} bn"
+    if kind == IndicatorType.PCT:
+        return f"{_num(value)}%"
+    if kind == IndicatorType.PP:
+        return f"{value:+g} pp"
+    return _num(value)
+
+
+def show_gap(indicator: Indicator | None, gap: float) -> str:
+    """A distance between a value and its limit, in the indicator's unit."""
+    kind = indicator.type if indicator else None
+    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP, IndicatorType.SHARE_CHANGE):
+        return f"{_num(gap * 100)} points"
+    if kind == IndicatorType.USD_BN:
+        return f"${_num(gap)} bn"
+    if kind in (IndicatorType.PCT, IndicatorType.PP):
+        return f"{_num(gap)} pp"
+    return _num(gap)
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+
+
+# --- one comparison --------------------------------------------------------------------------
+
+def indicator_of(catalog: Catalog, name: str) -> Indicator | None:
+    return catalog.indicators.get(name.partition(".")[0])
+
+
+def label_of(catalog: Catalog, name: str) -> str:
+    indicator = indicator_of(catalog, name)
+    if indicator is None:
+        return name.replace("_", " ")
+    _, _, key = name.partition(".")
+    return f"{indicator.label} ({key.replace('_', ' ')})" if key else indicator.label
+
+
+def explain_compare(cmp: cx.Compare, catalog: Catalog, values: dict[str, Any],
+                    facts: dict[tuple[str, str], FactStatus]) -> Check:
+    left, right, op = cmp.left, cmp.right, cmp.op
+    if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
+        left, right = right, left
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    name = left.name if isinstance(left, cx.Ref) else _term_text(left)
+    if isinstance(left, cx.Ref) and (name, _lit(right)) in facts:
+        return _fact_check(name, op, _lit(right), facts)
+    observed = lookup(values, name) if isinstance(left, cx.Ref) else compute(left, values)
+    limit = _lit(right) if isinstance(right, cx.Lit) else compute(right, values)
+    indicator = indicator_of(catalog, name) if isinstance(left, cx.Ref) else None
+    holds = _holds(observed, op, limit, indicator)
+    margin = _margin(observed, op, limit)
+    label = label_of(catalog, name) if isinstance(left, cx.Ref) else name
+    text = _sentence(label, indicator, observed, op, limit, margin, holds)
+    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text)
+
+
+def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
+    status = facts[(name, value)]
+    present = {FactStatus.CONCLUDED: True, FactStatus.ABSENT: False}.get(status)
+    holds = None if present is None else (present if op == "==" else not present)
+    said = {True: "was concluded", False: "was not concluded", None: "could not be decided"}
+    text = f"{name.replace('_', ' ')} = {value} {said[present]}"
+    return Check(name, op, value if present else None, value, None, holds, text)
+
+
+def _lit(term: cx.Term) -> Any:
+    return term.value if isinstance(term, cx.Lit) else None
+
+
+def _term_text(term: cx.Term) -> str:
+    if isinstance(term, cx.Ref):
+        return term.name
+    if isinstance(term, cx.Lit):
+        return repr(term.value)
+    return f"{_term_text(term.left)} {term.op} {_term_text(term.right)}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _holds(observed: Any, op: str, limit: Any, indicator: Indicator | None) -> bool | None:
+    if observed is None or limit is None:
+        return None
+    if indicator is not None and indicator.ordered and isinstance(limit, str):
+        rank = (indicator.values or []).index
+        observed, limit = rank(observed), rank(limit)
+    if isinstance(limit, str) and isinstance(observed, dt.date):
+        limit = dt.date.fromisoformat(limit)
+    return {
+        "<=": lambda: observed <= limit, ">=": lambda: observed >= limit,
+        "<": lambda: observed < limit, ">": lambda: observed > limit,
+        "==": lambda: observed == limit, "!=": lambda: observed != limit,
+        "in": lambda: observed in limit, "not in": lambda: observed not in limit,
+        "includes": lambda: limit in observed, "excludes": lambda: limit not in observed,
+    }[op]()
+
+
+def _margin(observed: Any, op: str, limit: Any) -> float | None:
+    numeric = (isinstance(observed, int | float) and isinstance(limit, int | float)
+               and not isinstance(observed, bool) and not isinstance(limit, bool))
+    if not numeric:
+        return None
+    if op in ("<=", "<"):
+        return round(limit - observed, 10)
+    if op in (">=", ">"):
+        return round(observed - limit, 10)
+    return None
+
+
+def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, limit: Any,
+              margin: float | None, holds: bool | None) -> str:
+    seen, bound = show(indicator, observed), show(indicator, limit)
+    if holds is None:
+        return f"{label} is unknown (required: {_VERB[op]} {bound})"
+    if margin is not None and op in ("<=", "<"):
+        gap = show_gap(indicator, abs(margin))
+        if holds:
+            return f"{label} {seen} is within the {bound} limit ({gap} to spare)"
+        over = "exceeds" if margin < 0 else "reaches"
+        return f"{label} {seen} {over} the {bound} limit" + (f" by {gap}" if margin else "")
+    if margin is not None:
+        gap = show_gap(indicator, abs(margin))
+        if holds:
+            return f"{label} {seen} meets the {bound} minimum ({gap} above)"
+        return f"{label} {seen} is below the {bound} minimum" + (f" by {gap}" if margin else "")
+    verb = "as required" if holds else f"required: {_VERB[op]} {bound}"
+    return f"{label} is {seen}; {verb}"
+
+
+# --- a whole finding -------------------------------------------------------------------------
+
+def observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]:
+    result = []
+    for name in sorted(profile.indicators):
+        figure = profile.figure(name)
+        indicator = catalog.indicators.get(name)
+        provenance = None
+        if figure is not None and (figure.source or figure.illustrative or figure.note):
+            provenance = Provenance(figure.year, figure.source, figure.illustrative, figure.note)
+        value = figure.value if figure else None
+        result.append(Observation(name, indicator.label if indicator else name, _plain(value),
+                                  show(indicator, value), provenance))
+    return tuple(result)
+
+
+def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
+                 values: dict[str, Any], facts: dict[tuple[str, str], FactStatus],
+                 code: str) -> Finding:
+    model = rule.rule
+    catalog = compiled.catalog
+    checks = tuple(explain_compare(c, catalog, values, facts)
+                   for c in cx.comparisons(rule.require.tree))
+    primary = _primary(checks, verdict)
+    observed = {name: _plain(lookup(values, name)) for name in sorted(rule.require.reads)}
+    because = tuple(_because(compiled, fact, values, facts, set())
+                    for fact in sorted(rule.require.derived_reads))
+    message = _message(compiled, rule, verdict, checks, primary, values, code)
+    return Finding(model.id, model.demand, model.title, verdict, model.severity.value,
+                   float(model.weight), observed, primary.limit if primary else None,
+                   primary.margin if primary else None, message, tuple(model.sources),
+                   because, checks, model.limit_basis)
+
+
+def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:
+    """The comparison that decides the verdict: the first failing, else the tightest."""
+    if not checks:
+        return None
+    if verdict == Verdict.VIOLATED:
+        return next((c for c in checks if c.holds is False), checks[0])
+    if verdict == Verdict.UNKNOWN:
+        return next((c for c in checks if c.holds is None), checks[0])
+    margins = [c for c in checks if c.margin is not None]
+    return min(margins, key=lambda c: c.margin) if margins else checks[0]
+
+
+def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
+             checks: tuple[Check, ...], primary: Check | None, values: dict[str, Any],
+             code: str) -> str:
+    if verdict == Verdict.NOT_APPLICABLE:
+        return _scope_text(compiled, rule, code, values)
+    if verdict == Verdict.UNKNOWN:
+        gaps = sorted({c.indicator for c in checks if c.holds is None})
+        scope_missing = rule.applies_when and any(lookup(values, n) is None
+                                                  for n in rule.applies_when.reads)
+        what = ", ".join(label_of(compiled.catalog, g) for g in gaps) if gaps else "scope"
+        lead = "cannot judge: " + ("whether the rule applies is unknown; " if scope_missing
+                                   else "")
+        return f"{lead}{what} not known for {code}"
+    if len(checks) == 1 or primary is None:
+        return primary.text if primary else rule.rule.title
+    joined = "; ".join(c.text for c in checks if c.holds is not None)
+    return joined or primary.text
+
+
+def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,
+                values: dict[str, Any]) -> str:
+    scope = rule.rule.applies_to
+    if rule.applies_partners is not None and code not in rule.applies_partners:
+        groups = ", ".join(scope.groups or []) if scope else ""
+        named = ", ".join(scope.partners or []) if scope else ""
+        return f"does not apply to {code}: it covers " + " and ".join(
+            p for p in (f"groups {groups}" if groups else "", named) if p)
+    checks = [explain_compare(c, compiled.catalog, values, {})
+              for c in cx.comparisons(rule.applies_when.tree)] if rule.applies_when else []
+    return f"does not apply to {code}: " + "; ".join(c.text for c in checks)
+
+
+def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, Any],
+             facts: dict[tuple[str, str], FactStatus], seen: set) -> Because:
+    """The chain behind a derived fact: which derivations concluded it, on which figures."""
+    derivations = [d for d in compiled.derivations.values() if d.derivation.fact == fact]
+    status = facts.get(fact, FactStatus.ABSENT)
+    observed = {n: _plain(lookup(values, n)) for d in derivations for n in sorted(d.when.reads)}
+    inner = tuple(_because(compiled, f, values, facts, seen | {fact})
+                  for d in derivations for f in sorted(d.when.derived_reads) if f not in seen)
+    return Because(fact[0], fact[1], status, tuple(d.derivation.id for d in derivations),
+                   observed, inner)

@@ -1,0 +1,63 @@
+"""Locate: where the shipped policy, catalog and partners are, and what a PARTNER argument names.
+
+After `pip install .` they sit inside the package (engine/data/, copied by the build); in a source
+checkout they are the top-level policies/ and partners/ folders.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.catalog import did_you_mean
+from engine.errors import InputError
+
+DEFAULT_POLICY = "us-china-alignment.yaml"
+DEFAULT_CATALOG = "indicators.yaml"
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
+
+
+def data_dir(kind: str) -> Path:
+    installed = Path(__file__).parent / "data" / kind
+    return installed if installed.is_dir() else Path(__file__).parent.parent / kind
+
+
+def default_policy() -> Path:
+    return data_dir("policies") / DEFAULT_POLICY
+
+
+def default_catalog() -> Path:
+    return data_dir("policies") / DEFAULT_CATALOG
+
+
+def shipped_partners() -> list[Path]:
+    return sorted(data_dir("partners").glob("*.yaml"))
+
+
+def resolve_partner(arg: str) -> Path:
+    """A profile path, an ISO3 code of a shipped partner, or a country name."""
+    path = Path(arg)
+    if path.suffix in (".yaml", ".yml") or "/" in arg or path.exists():
+        return path
+    shipped = {p.stem.upper(): p for p in shipped_partners()}
+    if _ISO3.match(arg) and arg.upper() in shipped:
+        return shipped[arg.upper()]
+    code = _code_for_name(arg)
+    if code in shipped:
+        return shipped[code]
+    hint = did_you_mean(arg.upper(), list(shipped)) or f"shipped: {', '.join(sorted(shipped))}"
+    where = data_dir("partners")
+    if code:
+        raise InputError.at(arg, f"no profile for {code} in {where}", hint=hint)
+    raise InputError.at(arg, f"unknown partner: not a profile file, a shipped ISO3 code or a "
+                        "country name", hint=hint)
+
+
+def _code_for_name(name: str) -> str | None:
+    import pycountry   # only when a name is given: its database costs time to load
+
+    try:
+        return pycountry.countries.lookup(name).alpha_3
+    except LookupError:
+        matches = pycountry.countries.search_fuzzy(name) if len(name) > 3 else []
+        return matches[0].alpha_3 if len(matches) == 1 else None

@@ -1,0 +1,399 @@
+"""Models: plain data from load -> validated pydantic objects (extra keys forbidden, frozen).
+
+Units are explicit: a share is a fraction 0..1, money is USD billions, a tariff rate is percent,
+dates are ISO. Conditions are validated for shape here and parsed into expression trees by
+engine.conditions; checking them against the indicator catalog happens in engine.compile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
+NAME = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Number = StrictInt | StrictFloat
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | dt.date
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# --- the indicator catalog -------------------------------------------------------------------
+
+class IndicatorType(StrEnum):
+    SHARE = "share"
+    SHARE_CHANGE = "share_change"
+    RATIO = "ratio"
+    NUMBER = "number"
+    COUNT = "count"
+    USD_BN = "usd_bn"
+    PCT = "pct"
+    PP = "pp"
+    BOOL = "bool"
+    ENUM = "enum"
+    SET = "set"
+    DATE = "date"
+    COUNTRY = "country"
+    SHARE_MAP = "share_map"
+
+
+NUMERIC_TYPES = frozenset({IndicatorType.SHARE, IndicatorType.SHARE_CHANGE, IndicatorType.RATIO,
+                           IndicatorType.NUMBER, IndicatorType.COUNT, IndicatorType.USD_BN,
+                           IndicatorType.PCT, IndicatorType.PP})
+
+
+class Indicator(Strict):
+    label: StrictStr
+    type: IndicatorType
+    description: StrictStr
+    source: StrictStr
+    values: list[NAME] | None = None
+    ordered: StrictBool = False
+    keys: list[NAME] | None = None
+    signed: StrictBool = False
+
+    @model_validator(mode="after")
+    def _options_fit_type(self) -> Indicator:
+        if (self.type in (IndicatorType.ENUM, IndicatorType.SET)) != (self.values is not None):
+            raise ValueError("'values' is required for enum and set indicators, and only there")
+        if (self.type == IndicatorType.SHARE_MAP) != (self.keys is not None):
+            raise ValueError("'keys' is required for share_map indicators, and only there")
+        if self.ordered and self.type != IndicatorType.ENUM:
+            raise ValueError("'ordered' applies only to enum indicators")
+        return self
+
+
+class Catalog(Strict):
+    catalog: NAME | ID
+    version: StrictInt
+    indicators: dict[NAME, Indicator]
+
+
+# --- partner profiles ------------------------------------------------------------------------
+
+class Figure(Strict):
+    """One figure with its provenance. value None means: looked for, not found (unknown)."""
+
+    value: Scalar | list[StrictStr] | dict[StrictStr, Number] | None
+    year: StrictInt | StrictStr | None = None
+    source: StrictStr | None = None
+    illustrative: StrictBool = False
+    note: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _provenance_is_honest(self) -> Figure:
+        if self.source and self.year is None:
+            raise ValueError("a figure with a 'source' needs its 'year'")
+        if self.value is not None and not self.source and not self.illustrative:
+            raise ValueError("a figure without a 'source' must say 'illustrative: true'")
+        if self.source and self.illustrative:
+            raise ValueError("a figure is either sourced or illustrative, not both")
+        return self
+
+
+def _figure_or_bare(value: Any) -> str:
+    return "figure" if isinstance(value, dict) and "value" in value else "bare"
+
+
+FigureOrBare = Annotated[
+    Annotated[Figure, Tag("figure")]
+    | Annotated[Scalar | list[StrictStr] | dict[StrictStr, Number], Tag("bare")],
+    Discriminator(_figure_or_bare),
+]
+
+
+class PartnerInfo(Strict):
+    code: ISO3
+    name: StrictStr | None = None
+    note: StrictStr | None = None
+
+
+class Profile(Strict):
+    partner: PartnerInfo
+    indicators: dict[StrictStr, FigureOrBare] = Field(default_factory=dict)
+
+    def figure(self, name: str) -> Figure | None:
+        """The figure for an indicator, bare values wrapped as unsourced; None when absent."""
+        raw = self.indicators.get(name)
+        if raw is None:
+            return None
+        return raw if isinstance(raw, Figure) else Figure.model_construct(value=raw)
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+class Comparison(StrEnum):
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+    BELOW = "below"
+    ABOVE = "above"
+    EQUALS = "equals"
+    NOT_EQUALS = "not_equals"
+    ONE_OF = "one_of"
+    NONE_OF = "none_of"
+    INCLUDES = "includes"
+    EXCLUDES = "excludes"
+
+
+class Threshold(Strict):
+    indicator: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
+    comparison: Comparison
+    limit: Scalar | list[StrictStr]
+
+
+class AllOf(Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(Strict):
+    not_: Condition = Field(alias="not")
+    model_config = ConfigDict(populate_by_name=False)
+
+
+def _condition_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "expression"
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+    return "threshold"
+
+
+Condition = Annotated[
+    Annotated[Threshold, Tag("threshold")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Annotated[str, Field(min_length=1, max_length=2000)], Tag("expression")],
+    Discriminator(_condition_kind),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+# --- policies --------------------------------------------------------------------------------
+
+class Source(Strict):
+    title: StrictStr
+    publisher: StrictStr | None = None
+    date: dt.date | None = None
+    file: StrictStr | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class Scoring(Strict):
+    unknowns: Literal["exclude", "credit"] = "exclude"
+    unknown_credit: Annotated[Number, Field(ge=0, le=1)] = 0.0
+    min_coverage: Annotated[Number, Field(ge=0, le=1)] = 0.0
+
+
+class Demand(Strict):
+    id: ID
+    title: StrictStr
+    intent: StrictStr
+    sources: list[ID] = Field(min_length=1)
+
+
+class AppliesTo(Strict):
+    partners: list[ISO3] | None = None
+    groups: list[ID] | None = None
+    when: Condition | None = None
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Rule(Strict):
+    id: ID
+    demand: ID
+    title: StrictStr
+    rationale: StrictStr
+    severity: Severity = Severity.MEDIUM
+    weight: Annotated[Number, Field(gt=0, le=100)] = 1
+    sources: list[ID] = Field(min_length=1)
+    limit_basis: ID | None = None
+    applies_to: AppliesTo | None = None
+    require: Condition
+
+
+class Derivation(Strict):
+    id: ID
+    title: StrictStr
+    rationale: StrictStr
+    sources: list[ID] = Field(min_length=1)
+    when: Condition
+    conclude: dict[NAME, NAME] = Field(min_length=1, max_length=1)
+
+    @property
+    def fact(self) -> tuple[str, str]:
+        return next(iter(self.conclude.items()))
+
+
+class LegalAuthority(StrEnum):
+    IEEPA = "ieepa"
+    SECTION_232 = "section_232"
+    SECTION_301 = "section_301"
+    SECTION_122 = "section_122"
+    AD_CVD = "ad_cvd"
+    UNSPECIFIED = "unspecified"
+
+
+class OutcomeStatus(StrEnum):
+    THREATENED = "threatened"
+    ANNOUNCED = "announced"
+    IN_FORCE = "in_force"
+    PAUSED = "paused"
+    STRUCK_DOWN = "struck_down"
+    SUPERSEDED = "superseded"
+
+
+class Outcome(Strict):
+    tariff_rate: Annotated[Number, Field(ge=0, le=1000)]
+    legal_authority: LegalAuthority
+    effective: dt.date | None = None
+    review: dt.date | None = None
+    status: OutcomeStatus
+    note: StrictStr | None = None
+
+
+class Tier(Strict):
+    id: ID
+    title: StrictStr
+    min_score: Annotated[Number, Field(ge=0, le=100)]
+    outcome: Outcome
+
+
+class Policy(Strict):
+    name: ID
+    title: StrictStr
+    version: StrictStr
+    description: StrictStr
+    indicators: StrictStr | None = None
+    sources: dict[ID, Source] = Field(min_length=1)
+    scoring: Scoring = Field(default_factory=Scoring)
+    groups: dict[ID, list[ISO3]] = Field(default_factory=dict)
+    demands: list[Demand] = Field(min_length=1)
+    derive: list[Derivation] = Field(default_factory=list)
+    rules: list[Rule] = Field(min_length=1)
+    tiers: list[Tier] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("quote the version so it stays text, e.g. version: \"1.0\"")
+        return value
+
+
+# --- validation with positions ---------------------------------------------------------------
+
+def known_fields() -> set[str]:
+    """Every key any model accepts, for did-you-mean on an unknown key."""
+    names: set[str] = set()
+    for model in (Indicator, Catalog, Figure, PartnerInfo, Profile, Threshold, AllOf, AnyOf,
+                  NotOf, Source, Scoring, Demand, AppliesTo, Rule, Derivation, Outcome, Tier,
+                  Policy):
+        names |= {f.alias or n for n, f in model.model_fields.items()}
+    return names
+
+
+def parse(model: type[BaseModel], doc: Any) -> Any:
+    """Validate a loaded Document against a model; every problem mapped to its line:col."""
+    from pydantic import ValidationError
+
+    from engine.errors import InputError
+
+    if not isinstance(doc.data, dict):
+        raise doc.error((), f"expected a mapping of keys at the top, got {type(doc.data).__name__}")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems, seen = [], set()
+        for error in exc.errors(include_url=False):
+            problem = _problem(doc, error)
+            key = (problem.line, problem.col)
+            if key not in seen:         # one union failing several ways is one problem
+                seen.add(key)
+                problems.append(problem)
+        raise InputError(problems) from None
+
+
+def _problem(doc: Any, error: dict) -> Any:
+    import difflib
+
+    from engine.errors import Problem
+
+    loc = _data_loc(doc.data, error["loc"], error["type"])
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), sorted(known_fields()), n=1, cutoff=0.6)
+        line, col = doc.mark(loc, key=True)
+        return Problem(doc.path, line, col, f"unknown field '{loc[-1]}'",
+                       f"did you mean '{close[0]}'?" if close else None)
+    if kind == "missing":
+        line, col = doc.mark(loc[:-1])
+        return Problem(doc.path, line, col, f"missing required field '{loc[-1]}'")
+    line, col = doc.mark(loc)
+    where = ".".join(str(p) for p in loc if isinstance(p, str))
+    return Problem(doc.path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
+
+
+def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:
+    """pydantic's loc without union tags: only the steps that exist in the data."""
+    path: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif last and kind == "missing":
+            path.append(part)
+    return tuple(path)
+
+
+def _friendly(kind: str, msg: str, value: Any) -> str:
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
+        return f"expected a number, got {value!r}"
+    if kind in ("string_type",) and isinstance(value, dt.date):
+        return f"expected text, got the date {value.isoformat()} (quote it)"
+    if kind in ("string_type",):
+        return f"expected text, got {value!r}"
+    if kind == "bool_type":
+        return f"expected true or false, got {value!r}"
+    if kind == "finite_number":
+        return "NaN and infinity are not numbers here; a missing figure is left out"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a valid id or code ({msg.split(' ', 2)[-1]})"
+    return msg.removeprefix("Value error, ")

@@ -1,0 +1,135 @@
+"""Results: the plain data every step after evaluation hands on, and reports read.
+
+Frozen dataclasses with no behaviour beyond naming things, so a report can only format them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    VIOLATED = "violated"
+    SATISFIED = "satisfied"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class FactStatus(StrEnum):
+    CONCLUDED = "concluded"
+    ABSENT = "not_concluded"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    year: int | str | None
+    source: str | None
+    illustrative: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One indicator as the partner's profile gives it (value None = unknown)."""
+
+    indicator: str
+    label: str
+    value: Any
+    shown: str
+    provenance: Provenance | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison of a rule with its numbers: observed vs limit, and the margin."""
+
+    indicator: str
+    comparison: str
+    observed: Any
+    limit: Any
+    margin: float | None
+    holds: bool | None        # None = cannot judge (missing data)
+    text: str
+
+
+@dataclass(frozen=True)
+class Because:
+    """A derived fact that a finding rests on, with the chain that concluded it."""
+
+    fact: str
+    value: str
+    status: FactStatus
+    derived_by: tuple[str, ...]
+    observed: dict[str, Any]
+    because: tuple[Because, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    demand: str
+    title: str
+    status: Verdict
+    severity: str
+    weight: float
+    observed: dict[str, Any]
+    limit: Any
+    margin: float | None
+    message: str
+    sources: tuple[str, ...]
+    because: tuple[Because, ...] = ()
+    checks: tuple[Check, ...] = ()
+    limit_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    tariff_rate: float
+    legal_authority: str
+    effective: str | None
+    review: str | None
+    status: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DemandScore:
+    demand: str
+    title: str
+    score: float | None
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    code: str
+    name: str
+    score: float | None
+    tier: str | None
+    tier_title: str | None
+    outcome: Outcome | None
+    coverage: float
+    provisional: bool
+    counts: dict[str, int]
+    demands: tuple[DemandScore, ...]
+    findings: tuple[Finding, ...]
+    observations: tuple[Observation, ...] = ()
+    profile_path: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyStamp:
+    name: str
+    title: str
+    version: str
+    hash: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    policy: PolicyStamp
+    scorecards: tuple[Scorecard, ...] = field(default_factory=tuple)

@@ -1,0 +1,161 @@
+"""Rete: the only module that imports durable-rules. Ruleset JSON + one fact -> fired rule names.
+
+Drives the C core directly (no Host, no DSL, no Python actions, no threads of its own) and keeps
+it inside the safe zone described in shared/DURABLE-RULES.md:
+- one fixed session id per process and a fixed fact id; every evaluation asserts, drains, then
+  retracts everything it asserted in `finally` (never `delete_state`, which can segfault);
+- facts only (an event is consumed by the first rule it matches);
+- one fact per assert call; floats written with a dotted mantissa; NaN and infinity refused;
+- the rule name is the result, sliced out of the message without parsing its JSON;
+- derived facts are asserted back into the same session until nothing new is concluded, which
+  is forward chaining without Python actions;
+- one lock around assert, drain and retract, because the C code is not thread-safe;
+- an already-observed fact (code 2) means an earlier evaluation leaked: a bug, raised loudly.
+The compiler guarantees the other limits (64 branches per ruleset, 64 tests per field, field
+hash collisions); rete trusts it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import durable_rules_engine as dre
+
+from engine.errors import EngineError
+
+SID = "w0"                        # one fixed session: 1,025+ live sessions break a ruleset
+FACT_ID = "eval"
+_EXPONENT = re.compile(r"\d[eE]")
+
+# error codes from durable-rules' rules.h that the guards make impossible; seen = our bug
+ENGINE_ERRORS = {
+    "101": "out of memory in the engine",
+    "108": "too many rules share one test",
+    "113": "join too large",
+    "202": "engine JSON parser: unexpected token (Infinity?)",
+    "204": "engine JSON parser: unreadable number (exponent without dot?)",
+    "302": "fact has too many fields",
+    "303": "more than 64 rules true at once in one ruleset",
+}
+
+
+def engine_json(value: Any) -> str:
+    """JSON the engine's parser accepts; ValueError on NaN or infinity."""
+    text = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    return _write(value) if _EXPONENT.search(text) else text   # rare slow path
+
+
+def _write(value: Any) -> str:
+    if isinstance(value, float):                                # 1e-05 -> 1.0e-05
+        mantissa, e, exponent = repr(value).partition("e")
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else repr(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k) + ":" + _write(v) for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_write(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def profile_payload(fields: Mapping[str, Any]) -> str:
+    """The profile fact as the engine reads it; serialised once per partner."""
+    return engine_json({**fields, "kind": "profile", "sid": SID, "id": FACT_ID})
+
+
+def derived_payload(name: str, value: str) -> str:
+    return engine_json({"kind": "derived", "name": name, "value": value, "sid": SID,
+                        "id": f"d:{name}={value}"})
+
+
+def _engine_failure(exc: Exception, doing: str) -> EngineError:
+    code = str(exc).rstrip().rsplit(" ", 1)[-1].strip("()")
+    meaning = ENGINE_ERRORS.get(code, "unknown engine error")
+    return EngineError(f"durable-rules failed while {doing}: error {code} ({meaning}); "
+                       "this is a bug in tradepolicy's compiler, please report it")
+
+
+class Network:
+    """A compiled policy loaded into the engine: one ruleset handle per shard."""
+
+    def __init__(self, rulesets: list[tuple[str, dict[str, Any]]]) -> None:
+        self._lock = threading.Lock()
+        self.handles: list[int] = []
+        self.join_handles: list[int] = []
+        try:
+            for name, rules in rulesets:
+                handle = dre.create_ruleset(name, engine_json(rules))
+                self.handles.append(handle)
+                if any(len(rule["all"]) > 1 for rule in rules.values()):
+                    self.join_handles.append(handle)
+        except dre.error as exc:
+            self.close()
+            raise _engine_failure(exc, "creating a ruleset") from None
+
+    def close(self) -> None:
+        with self._lock:
+            for handle in self.handles:
+                dre.delete_ruleset(handle)
+            self.handles, self.join_handles = [], []
+
+    def fire(self, payload: str, conclusions: Mapping[str, tuple[str, str]]) -> set[str]:
+        """Names of the engine rules the profile satisfies, chaining derived facts; leaves
+        every session empty."""
+        fired: set[str] = set()
+        asserted: list[tuple[int, str]] = []
+        with self._lock:
+            try:
+                for handle in self.handles:
+                    self._assert(handle, payload, fired, asserted)
+                self._chain(fired, asserted, conclusions)
+            except dre.error as exc:
+                raise _engine_failure(exc, "evaluating a partner") from None
+            finally:
+                for handle, text in reversed(asserted):
+                    dre.retract_fact(handle, text)
+        return fired
+
+    def _chain(self, fired: set[str], asserted: list[tuple[int, str]],
+               conclusions: Mapping[str, tuple[str, str]]) -> None:
+        known: set[tuple[str, str]] = set()
+        pending = {conclusions[n] for n in fired if n in conclusions}
+        while pending - known:
+            new = pending - known
+            known |= new
+            before = set(fired)
+            for fact in sorted(new):
+                text = derived_payload(*fact)
+                for handle in self.join_handles:
+                    self._assert(handle, text, fired, asserted)
+            pending = known | {conclusions[n] for n in fired - before if n in conclusions}
+
+    @staticmethod
+    def _assert(handle: int, text: str, fired: set[str], asserted: list[tuple[int, str]]) -> None:
+        code, state = dre.assert_fact(handle, text)
+        asserted.append((handle, text))
+        if code == 2:
+            raise EngineError("a fact from an earlier evaluation was never retracted")
+        if code != 0:
+            return
+        started = dre.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:                                 # '{"<rule name>":{"m":{...}}}'
+            fired.add(message[2:message.index('"', 2)])
+            message = dre.complete_and_start_action(handle, state)
+
+
+_NETWORKS: dict[str, Network] = {}
+_NETWORKS_LOCK = threading.Lock()
+
+
+def network_for(rulesets: list[tuple[str, dict[str, Any]]]) -> Network:
+    """The engine network for these rulesets, created once per process (names carry a hash of
+    the policy's content, so a changed policy is a new network)."""
+    key = "|".join(name for name, _ in rulesets)
+    with _NETWORKS_LOCK:
+        network = _NETWORKS.get(key)
+        if network is None:
+            network = _NETWORKS[key] = Network(rulesets)
+        return network

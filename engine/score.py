@@ -1,0 +1,58 @@
+"""Score: verdicts -> score, per-demand subscores, coverage, tier and its tariff outcome.
+
+The only place totals are computed. Score = 100 x (weight satisfied + credit for unknowns) /
+(weight judged), where "judged" follows the policy's `scoring.unknowns` setting: `exclude` leaves
+unknown rules out of the denominator, `credit` counts them with `unknown_credit` of their weight.
+Not-applicable rules never count. Coverage = weight of rules judged on known data / weight of
+applicable rules. With nothing to judge there is no score and no tier (never a pass).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from engine.models import Policy, Scoring, Tier
+from engine.results import Verdict
+
+
+@dataclass(frozen=True)
+class Weighted:
+    demand: str
+    weight: float
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Totals:
+    score: float | None
+    coverage: float
+    counts: dict[str, int]
+
+
+def totals(items: list[Weighted], scoring: Scoring) -> Totals:
+    counts = Counter(item.verdict.value for item in items)
+    known = sum(i.weight for i in items if i.verdict in (Verdict.SATISFIED, Verdict.VIOLATED))
+    unknown = sum(i.weight for i in items if i.verdict == Verdict.UNKNOWN)
+    earned = sum(i.weight for i in items if i.verdict == Verdict.SATISFIED)
+    denominator = known
+    if scoring.unknowns == "credit":
+        earned += unknown * scoring.unknown_credit
+        denominator += unknown
+    applicable = known + unknown
+    # rounded before tiering, so the score shown and the tier it gets always agree
+    score = round(100.0 * earned / denominator, 1) if denominator else None
+    coverage = known / applicable if applicable else 0.0
+    return Totals(score, coverage, {v.value: counts.get(v.value, 0) for v in Verdict})
+
+
+def demand_totals(items: list[Weighted], policy: Policy) -> dict[str, Totals]:
+    return {d.id: totals([i for i in items if i.demand == d.id], policy.scoring)
+            for d in policy.demands}
+
+
+def tier_for(score: float | None, policy: Policy) -> Tier | None:
+    """The first tier (best first) whose min_score the score reaches."""
+    if score is None:
+        return None
+    return next((t for t in policy.tiers if score >= t.min_score), None)
