@@ -109,12 +109,38 @@ def fnv1a_32(name: str) -> int:
     return h
 
 
+def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> list[Problem]:
+    """Type-check every well-formed condition of a policy that failed validation, so that one
+    run of `validate` reports these problems alongside the validation errors."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from engine.models import Condition
+
+    adapter = TypeAdapter(Condition)
+    derived = {(k, v) for item in data.get("derive") or [] if isinstance(item, dict)
+               for k, v in (item.get("conclude") or {}).items() if isinstance(v, str)} \
+        if isinstance(data.get("derive"), list) else set()
+    compiler = _Compiler(None, catalog, doc, derived)
+    for section, key in (("rules", "require"), ("derive", "when")):
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                condition = adapter.validate_python(item.get(key) if isinstance(item, dict)
+                                                    else None)
+            except ValidationError:
+                continue
+            compiler.check(condition, (section, i, key), "x", violation=section == "rules")
+    return compiler.problems
+
+
 class _Compiler:
-    def __init__(self, policy: Policy, catalog: Catalog, doc: Document | None) -> None:
+    def __init__(self, policy: Policy | None, catalog: Catalog, doc: Document | None,
+                 derived_facts: set[tuple[str, str]] | None = None) -> None:
         self.policy, self.catalog, self.doc = policy, catalog, doc
         self.problems: list[Problem] = []
         self.computed: dict[str, cx.Term] = {}
-        self.derived_facts = {d.fact for d in policy.derive}
+        self.derived_facts = derived_facts if policy is None else \
+            {d.fact for d in policy.derive}
         self.branch_tests: dict[str, list[Leaf]] = {}
         self.joins: dict[str, list[tuple[str, str]]] = {}
 
@@ -246,8 +272,12 @@ class _Compiler:
             return self.threshold_leaves(cmp, left.name, op, right.value, check)
         return [self.arithmetic_leaf(cmp, left, op, right, check)]
 
-    def fail(self, cmp: cx.Compare, message: str, hint: str | None = None) -> list[None]:
-        self.problem(cmp.loc, message, hint, offset=cmp.offset)
+    def fail(self, cmp: cx.Compare, message: str, hint: str | None = None,
+             part: str = "limit") -> list[None]:
+        """Report at the comparison; in a threshold mapping, at its `indicator` or `limit`."""
+        raw = self._raw(cmp.loc)
+        loc = (*cmp.loc, part) if isinstance(raw, dict) and part in raw else cmp.loc
+        self.problem(loc, message, hint, offset=cmp.offset)
         return [None]
 
     def threshold_leaves(self, cmp: cx.Compare, name: str, op: str, value: Any,
@@ -257,7 +287,8 @@ class _Compiler:
             return self.derived_leaf(cmp, base, op, value, check)
         indicator = self.catalog.indicators.get(base)
         if indicator is None:
-            return self.fail(cmp, f"unknown indicator '{name}'", self.suggest(name))
+            return self.fail(cmp, f"unknown indicator '{name}'", self.suggest(name),
+                             part="indicator")
         check.reads.add(name)
         if indicator.type == IndicatorType.SHARE_MAP:
             if key not in (indicator.keys or []):

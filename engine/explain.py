@@ -105,8 +105,8 @@ def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
     status = facts[(name, value)]
     present = {FactStatus.CONCLUDED: True, FactStatus.ABSENT: False}.get(status)
     holds = None if present is None else (present if op == "==" else not present)
-    said = {True: "was concluded", False: "was not concluded", None: "could not be decided"}
-    text = f"{name.replace('_', ' ')} = {value} {said[present]}"
+    said = {True: f"is {value}", False: f"is not {value}", None: f"may be {value}: undecided"}
+    text = f"{name.replace('_', ' ')} {said[present]} (a derived fact; see because)"
     return Check(name, op, value if present else None, value, None, holds, text)
 
 
@@ -173,8 +173,9 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
         if holds:
             return f"{label} {seen} meets the {bound} minimum ({gap} above)"
         return f"{label} {seen} is below the {bound} minimum" + (f" by {gap}" if margin else "")
-    verb = "as required" if holds else f"required: {_VERB[op]} {bound}"
-    return f"{label} is {seen}; {verb}"
+    if holds:
+        return f"{label} is {seen}, {_VERB[op]} {bound} as required"
+    return f"{label} is {seen}; required: {_VERB[op]} {bound}"
 
 
 # --- a whole finding -------------------------------------------------------------------------

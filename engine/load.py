@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InputError
+from engine.errors import InputError, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024   # a policy or profile is a few KiB; 2 MiB is far beyond any real one
 MAX_DEPTH = 32                     # the deepest real structure (nested conditions) is under 10 levels
@@ -64,6 +64,7 @@ class Document:
     data: Any
     value_marks: dict[Path_, tuple[int, int]]
     key_marks: dict[Path_, tuple[int, int]]
+    problems: tuple[Problem, ...] = ()   # found while loading but not fatal (duplicate keys)
 
     def mark(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `loc`, or of its nearest ancestor that exists in the file."""
@@ -143,7 +144,8 @@ def load_yaml(path: str | Path) -> Document:
         raise InputError.at(path, "file holds no YAML document", 1, 1)
     builder = _Builder(str(path), loader)
     data = builder.build(root, ())
-    return Document(str(path), data, builder.value_marks, builder.key_marks)
+    return Document(str(path), data, builder.value_marks, builder.key_marks,
+                    tuple(builder.problems))
 
 
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> InputError:
@@ -201,6 +203,7 @@ class _Builder:
         self.loader = loader
         self.value_marks: dict[Path_, tuple[int, int]] = {}
         self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, loc: Path_) -> Any:
         self.value_marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -220,10 +223,11 @@ class _Builder:
             if not isinstance(key, str):
                 raise InputError.at(self.path, "keys must be text (quote numbers, dates and "
                                     "true/false used as keys)", line, col)
-            if key in result:
+            if key in result:       # reported, not fatal, so validate can list every problem
                 first = self.key_marks[(*loc, key)][0]
-                raise InputError.at(self.path, f"duplicate key '{key}' (first on line {first})",
-                                    line, col)
+                self.problems.append(Problem(self.path, line, col,
+                                             f"duplicate key '{key}' (first on line {first})"))
+                continue
             self.key_marks[(*loc, key)] = (line, col)
             result[key] = self.build(value_node, (*loc, key))
         return result

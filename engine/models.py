@@ -334,16 +334,24 @@ def parse(model: type[BaseModel], doc: Any) -> Any:
     if not isinstance(doc.data, dict):
         raise doc.error((), f"expected a mapping of keys at the top, got {type(doc.data).__name__}")
     try:
-        return model.model_validate(doc.data)
+        result = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems, seen = [], set()
-        for error in exc.errors(include_url=False):
-            problem = _problem(doc, error)
-            key = (problem.line, problem.col)
-            if key not in seen:         # one union failing several ways is one problem
-                seen.add(key)
-                problems.append(problem)
-        raise InputError(problems) from None
+        raise InputError([*doc.problems, *validation_problems(doc, exc)]) from None
+    if doc.problems:
+        raise InputError(list(doc.problems))
+    return result
+
+
+def validation_problems(doc: Any, exc: Any) -> list[Any]:
+    """pydantic errors as Problems at their line:col; a union failing several ways is one."""
+    problems, seen = [], set()
+    for error in exc.errors(include_url=False):
+        problem = _problem(doc, error)
+        key = (problem.line, problem.col)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return problems
 
 
 def _problem(doc: Any, error: dict) -> Any:
@@ -362,7 +370,7 @@ def _problem(doc: Any, error: dict) -> Any:
         line, col = doc.mark(loc[:-1])
         return Problem(doc.path, line, col, f"missing required field '{loc[-1]}'")
     line, col = doc.mark(loc)
-    where = ".".join(str(p) for p in loc if isinstance(p, str))
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     return Problem(doc.path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
 
 

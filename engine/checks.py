@@ -1,0 +1,78 @@
+"""Checks: `validate` for any file kind, reporting every problem in every file.
+
+The kind is read from the top-level keys: `partner` is a profile, `catalog` an indicator
+catalog, `rules` a policy. A policy that fails validation still has its well-formed conditions
+type-checked, so one run lists a duplicate key, a misspelt indicator and a wrong type together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import api, locate
+from engine.catalog import check_profile
+from engine.compile import check_conditions, compile_policy
+from engine.errors import InputError, Problem
+from engine.load import Document, load_yaml
+from engine.models import Catalog, Policy, Profile, parse
+
+
+def validate_paths(paths: list[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            problems += validate_file(path)
+        except InputError as exc:
+            problems += exc.problems
+    return _unique(problems)
+
+
+def validate_file(path: Path) -> list[Problem]:
+    doc = load_yaml(path)
+    kind = kind_of(doc)
+    if kind == "profile":
+        check_profile(parse(Profile, doc), api.load_catalog(), doc)
+    elif kind == "catalog":
+        parse(Catalog, doc)
+    else:
+        return policy_problems(path, doc)
+    return []
+
+
+def kind_of(doc: Document) -> str:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key, kind in (("partner", "profile"), ("catalog", "catalog"), ("rules", "policy")):
+        if key in data:
+            return kind
+    raise doc.error((), "not a policy (no 'rules'), partner profile (no 'partner') or indicator "
+                    "catalog (no 'catalog')")
+
+
+def policy_problems(path: Path, doc: Document) -> list[Problem]:
+    catalog = _catalog_for(path, doc)
+    try:
+        policy = parse(Policy, doc)
+    except InputError as exc:
+        return exc.problems + check_conditions(doc.data, catalog, doc)
+    try:
+        compile_policy(policy, catalog, doc)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+def _catalog_for(path: Path, doc: Document) -> Catalog:
+    named = doc.data.get("indicators") if isinstance(doc.data, dict) else None
+    if isinstance(named, str) and (path.parent / named).is_file():
+        return api.load_catalog(path.parent / named)
+    return api.load_catalog(locate.default_catalog())
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, result = set(), []
+    for p in problems:
+        key = (p.path, p.line, p.col, p.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(p)
+    return result

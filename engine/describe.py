@@ -1,0 +1,174 @@
+"""Describe: a policy in plain words (`rules`, `explain RULE_ID`) and JSON Schemas (`schema`).
+
+Everything here is rendered from the policy and catalog data, so no separate doc can drift.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine import conditions as cx
+from engine.catalog import did_you_mean
+from engine.compile import CompiledPolicy
+from engine.errors import InputError
+from engine.explain import label_of, show
+from engine.models import Catalog, IndicatorType, Policy, Profile
+
+_WORDS = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "is",
+          "!=": "is not", "in": "is one of", "not in": "is none of", "includes": "includes",
+          "excludes": "excludes"}
+
+
+def condition_text(node: cx.Node, catalog: Catalog) -> str:
+    """A condition in words: 'Chinese share of imports at most 20%'."""
+    if isinstance(node, cx.Compare):
+        left, right = node.left, node.right
+        if isinstance(left, cx.Ref):
+            indicator = catalog.indicators.get(left.name.partition(".")[0])
+            bound = show(indicator, right.value) if isinstance(right, cx.Lit) else _term(right)
+            return f"{label_of(catalog, left.name)} {_WORDS[node.op]} {bound}"
+        return f"{_term(left)} {_WORDS[node.op]} {_term(right)}"
+    if isinstance(node, cx.Not):
+        return f"not ({condition_text(node.item, catalog)})"
+    joiner = " and " if isinstance(node, cx.All) else " or "
+    return "(" + joiner.join(condition_text(i, catalog) for i in node.items) + ")"
+
+
+def _term(term: cx.Term) -> str:
+    if isinstance(term, cx.Ref):
+        return term.name
+    if isinstance(term, cx.Lit):
+        return repr(term.value)
+    return f"{_term(term.left)} {term.op} {_term(term.right)}"
+
+
+def rules_text(compiled: CompiledPolicy) -> str:
+    p = compiled.policy
+    lines = [f"{p.title}", f"policy {p.name} {p.version}, sha256 {compiled.hash[:12]}", ""]
+    for demand in p.demands:
+        lines += [f"{demand.id}: {demand.title}", f"  {demand.intent.strip()}"]
+        for rule in (r for r in compiled.rules.values() if r.rule.demand == demand.id):
+            lines.append(f"  - {rule.rule.id} (weight {rule.rule.weight:g}, "
+                         f"{rule.rule.severity.value}): {rule.rule.title}")
+            lines.append(f"      requires {condition_text(rule.require.tree, compiled.catalog)}")
+        lines.append("")
+    if compiled.derivations:
+        lines.append("Derived facts (inferences other rules test):")
+        for d in compiled.derivations.values():
+            name, value = d.derivation.fact
+            lines.append(f"  - {d.derivation.id}: {name} = {value} when "
+                         f"{condition_text(d.when.tree, compiled.catalog)}")
+        lines.append("")
+    lines.append("Tiers:")
+    for tier in p.tiers:
+        o = tier.outcome
+        lines.append(f"  - {tier.id} (score >= {tier.min_score:g}): {tier.title}: "
+                     f"{o.tariff_rate:g}% under {o.legal_authority.value}, {o.status.value}")
+    return "\n".join(lines) + "\n"
+
+
+def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
+    p = compiled.policy
+    sources = p.sources
+    if rule_id in compiled.rules:
+        rule = compiled.rules[rule_id]
+        r = rule.rule
+        lines = [f"{r.id}: {r.title}", f"demand: {r.demand}",
+                 f"requires: {condition_text(rule.require.tree, compiled.catalog)}",
+                 f"weight {r.weight:g}, severity {r.severity.value}, limit basis: "
+                 f"{r.limit_basis or 'not stated'}"]
+        if r.applies_to:
+            lines.append(f"applies to: {_scope(r.applies_to, compiled.catalog)}")
+        lines += ["", "why:", f"  {r.rationale.strip()}", "", "sources:"]
+        lines += [f"  - {s}: {_source(sources[s])}" for s in r.sources]
+        return "\n".join(lines) + "\n"
+    if rule_id in compiled.derivations:
+        d = compiled.derivations[rule_id].derivation
+        name, value = d.fact
+        lines = [f"{d.id}: {d.title}", f"concludes: {name} = {value}",
+                 f"when: {condition_text(compiled.derivations[rule_id].when.tree, compiled.catalog)}",
+                 "", "why:", f"  {d.rationale.strip()}", "", "sources:"]
+        lines += [f"  - {s}: {_source(sources[s])}" for s in d.sources]
+        return "\n".join(lines) + "\n"
+    known = list(compiled.rules) + list(compiled.derivations)
+    raise InputError.at(compiled.path or p.name, f"no rule '{rule_id}' in policy {p.name}",
+                        hint=did_you_mean(rule_id, known) or "run `tradepolicy rules`")
+
+
+def _scope(scope: Any, catalog: Catalog) -> str:
+    parts = []
+    if scope.groups:
+        parts.append("groups " + ", ".join(scope.groups))
+    if scope.partners:
+        parts.append("partners " + ", ".join(scope.partners))
+    if scope.when is not None:
+        parts.append("partners where " + condition_text(cx.parse_condition(scope.when, ()),
+                                                         catalog))
+    return "; ".join(parts)
+
+
+def _source(source: Any) -> str:
+    bits = [source.title, source.publisher, source.date.isoformat() if source.date else None,
+            source.file, source.url]
+    return ", ".join(b for b in bits if b)
+
+
+# --- JSON Schemas ----------------------------------------------------------------------------
+
+def json_schema(kind: str, catalog: Catalog | None = None) -> str:
+    if kind == "policy":
+        schema = Policy.model_json_schema(by_alias=True)
+    elif kind == "catalog":
+        schema = Catalog.model_json_schema()
+    else:
+        from engine.api import load_catalog
+
+        schema = partner_schema(catalog or load_catalog())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2)
+
+
+def partner_schema(catalog: Catalog) -> dict[str, Any]:
+    """The profile schema with every catalog indicator and its value type spelled out, so an
+    editor flags an unknown indicator or a share written as 36.5 while you type."""
+    schema = Profile.model_json_schema()
+    properties = {name: _figure_schema(_value_schema(ind), ind.label)
+                  for name, ind in catalog.indicators.items()}
+    schema["properties"]["indicators"] = {"type": "object", "properties": properties,
+                                          "additionalProperties": False}
+    return schema
+
+
+def _figure_schema(value: dict[str, Any], label: str) -> dict[str, Any]:
+    figure = {"type": "object", "additionalProperties": False, "required": ["value"],
+              "properties": {"value": {"anyOf": [value, {"type": "null"}]},
+                             "year": {"type": ["integer", "string"]},
+                             "source": {"type": "string"}, "illustrative": {"type": "boolean"},
+                             "note": {"type": "string"}}}
+    return {"description": label, "anyOf": [value, figure]}
+
+
+def _value_schema(indicator: Any) -> dict[str, Any]:
+    kind = indicator.type
+    if kind == IndicatorType.SHARE:
+        return {"type": "number", "minimum": 0, "maximum": 1}
+    if kind == IndicatorType.COUNT:
+        return {"type": "integer", "minimum": 0}
+    if kind == IndicatorType.USD_BN and not indicator.signed:
+        return {"type": "number", "minimum": 0}
+    if kind == IndicatorType.BOOL:
+        return {"type": "boolean"}
+    if kind == IndicatorType.ENUM:
+        return {"enum": list(indicator.values)}
+    if kind == IndicatorType.SET:
+        return {"type": "array", "items": {"enum": list(indicator.values)}, "uniqueItems": True}
+    if kind == IndicatorType.DATE:
+        return {"type": "string", "format": "date"}
+    if kind == IndicatorType.COUNTRY:
+        return {"type": "string", "pattern": "^[A-Z]{3}$"}
+    if kind == IndicatorType.SHARE_MAP:
+        share = {"type": "number", "minimum": 0, "maximum": 1}
+        return {"type": "object", "additionalProperties": False,
+                "properties": {k: share for k in indicator.keys}}
+    return {"type": "number"}

@@ -1,0 +1,53 @@
+"""Markdown: a scorecard to paste into a pull request or a memo (tables, no HTML)."""
+
+from __future__ import annotations
+
+from engine.report import text
+from engine.results import Report, Scorecard
+
+
+def render(report: Report) -> str:
+    p = report.policy
+    lines = [f"# Scorecards: {p.title}", "",
+             f"Policy `{p.name}` version {p.version}, sha256 `{p.hash[:12]}`.", ""]
+    if len(report.scorecards) > 1:
+        lines += ["| partner | score | tier | tariff | coverage | violated | unknown |",
+                  "|---|---:|---|---:|---:|---:|---:|"]
+        for c in report.scorecards:
+            lines.append(f"| {c.code} {_cell(c.name)} | {_score(c)} | {_cell(text.tier_text(c))} |"
+                         f" {_tariff(c)} | {c.coverage:.0%} | {c.counts['violated']} |"
+                         f" {c.counts['unknown']} |")
+        lines.append("")
+    for card in report.scorecards:
+        lines += _scorecard(card)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _score(card: Scorecard) -> str:
+    return "—" if card.score is None else f"{card.score:g}"
+
+
+def _tariff(card: Scorecard) -> str:
+    return f"{card.outcome.tariff_rate:g}%" if card.outcome else "—"
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def _scorecard(card: Scorecard) -> list[str]:
+    lines = [f"## {card.code} {card.name}", "",
+             f"- **Score:** {text.score_text(card)}",
+             f"- **Tier:** {text.tier_text(card)}",
+             f"- **Outcome:** {text.outcome_text(card.outcome)}",
+             f"- **Coverage:** {card.coverage:.0%} of the applicable weight judged on known data",
+             f"- **Findings:** {text.counts_text(card)}", "",
+             "| demand | subscore |", "|---|---:|"]
+    lines += [f"| {d.demand} | {'—' if d.score is None else f'{d.score:g}'} |"
+              for d in card.demands]
+    lines += ["", "| verdict | rule | why | sources |", "|---|---|---|---|"]
+    for f in text.ordered(card.findings):
+        why = " ".join([_cell(f.message), *(_cell(b.strip()) for b in text.because_lines(f.because))])
+        lines.append(f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {why} |"
+                     f" {', '.join(f.sources)} |")
+    return [*lines, ""]

@@ -1,0 +1,79 @@
+"""Table: a readable scorecard for the terminal (rich), one panel per partner."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from engine.report import text
+from engine.results import Report, Scorecard, Verdict
+
+STYLE = {Verdict.VIOLATED: "bold red", Verdict.SATISFIED: "green",
+         Verdict.UNKNOWN: "yellow", Verdict.NOT_APPLICABLE: "dim"}
+
+
+def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width or _width(), force_terminal=color,
+                      no_color=not color, highlight=False, soft_wrap=False)
+    p = report.policy
+    console.print(f"Policy {p.name} {p.version} (sha256 {p.hash[:12]})  {p.title}")
+    if len(report.scorecards) > 1:
+        console.print(_overview(report))
+    for card in report.scorecards:
+        console.print(_scorecard(card))
+    return out.getvalue()
+
+
+def _width() -> int:
+    try:
+        return max(80, min(os.get_terminal_size().columns, 160))
+    except OSError:
+        return 120
+
+
+def _overview(report: Report) -> Table:
+    table = Table(title="Overview", title_justify="left")
+    for column in ("partner", "score", "tier", "tariff", "coverage", "violated", "unknown"):
+        table.add_column(column, justify="right" if column != "partner" and column != "tier"
+                         else "left")
+    for card in report.scorecards:
+        table.add_row(f"{card.code} {card.name}",
+                      "—" if card.score is None else f"{card.score:g}", text.tier_text(card),
+                      f"{card.outcome.tariff_rate:g}%" if card.outcome else "—",
+                      f"{card.coverage:.0%}", str(card.counts["violated"]),
+                      str(card.counts["unknown"]))
+    return table
+
+
+def _scorecard(card: Scorecard) -> Panel:
+    head = Text.assemble((f"Score {text.score_text(card)}", "bold"), "   tier ",
+                         (text.tier_text(card), "bold"), f"   coverage {card.coverage:.0%}")
+    lines = [head, Text(f"Outcome: {text.outcome_text(card.outcome)}")]
+    if card.outcome and card.outcome.note:
+        lines.append(Text(f"  {card.outcome.note}", style="dim"))
+    lines.append(Text(f"Findings: {text.counts_text(card)}"))
+    lines.append(Text("Demands: " + " · ".join(
+        f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
+    return Panel(Group(*lines, _findings(card)), title=f"{card.code} {card.name}",
+                 title_align="left")
+
+
+def _findings(card: Scorecard) -> Table:
+    table = Table(expand=True, show_lines=False)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("rule", overflow="fold", ratio=2)
+    table.add_column("why", ratio=5)
+    table.add_column("sources", overflow="fold", ratio=2)
+    for f in text.ordered(card.findings):
+        why = Text(f.message)
+        for line in text.because_lines(f.because):
+            why.append("\n" + line, style="dim")
+        table.add_row(Text(text.MARK[f.status], style=STYLE[f.status]),
+                      f"{f.rule}\n[dim]{f.demand}[/dim]", why, ", ".join(f.sources))
+    return table
