@@ -15,7 +15,7 @@ from engine import explain, findings, locate, score
 from engine.catalog import check_profile
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
-from engine.evaluate import fire, profile_values
+from engine.evaluate import fire, profile_values, with_computed
 from engine.load import load_yaml
 from engine.models import Catalog, Policy, Profile, parse
 from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
@@ -80,7 +80,7 @@ def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Sc
     """One partner through the Rete network to an explained, scored verdict."""
     profile = partner.profile if isinstance(partner, Partner) else partner
     code = profile.partner.code
-    values = profile_values(profile)
+    values = with_computed(profile_values(profile), compiled)
     fired = fire(compiled, values)
     verdicts, facts = findings.verdicts(compiled, code, values, fired)
     found = tuple(explain.explain_rule(compiled, compiled.rules[r], v, values, facts, code)

@@ -28,6 +28,7 @@ MAX_BRANCHES_PER_RULESET = 64  # above 64 simultaneously true rules the engine f
 MAX_TESTS_PER_FIELD = 64       # 512+ distinct tests on one field hang the engine
 MAX_FIELDS = 250               # over 252 flattened fields: error 302
 RESERVED_FIELDS = ("sid", "id", "kind", "name", "value", "$s")
+COMPUTED_PREFIX = "X_"         # fact fields computed from arithmetic conditions
 _ENGINE_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 
@@ -338,8 +339,11 @@ class _Compiler:
                 self.fail(cmp, f"'{name}' is {indicator.type.value}, not a number: no arithmetic")
                 return None
             check.reads.add(name)
-        field_name = "x_" + hashlib.sha1(repr(term).encode()).hexdigest()[:10]
+        # Upper case cannot clash with a catalog name. The computed field counts as read, so a
+        # value that cannot be computed (an unknown input, a zero divisor) makes the rule unknown.
+        field_name = COMPUTED_PREFIX + hashlib.sha1(repr(term).encode()).hexdigest()[:10]
         self.computed[field_name] = term
+        check.reads.add(field_name)
         return Leaf(field_name, op, float(limit))
 
     def suggest(self, name: str) -> str | None:

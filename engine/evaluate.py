@@ -36,14 +36,22 @@ def lookup(values: dict[str, Any], name: str) -> Any:
     return value
 
 
-def engine_fields(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str, Any]:
-    """The profile fact's fields in the engine's encoding."""
-    fields = {name: _encode(compiled.catalog, name, value) for name, value in values.items()}
+def with_computed(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str, Any]:
+    """The profile's values plus the computed fields of arithmetic conditions (left out when
+    they cannot be computed, so that rules reading them are unknown)."""
+    result = dict(values)
     for field_name, term in compiled.computed.items():
-        result = compute(term, values)
-        if result is not None:
-            fields[field_name] = result
-    return fields
+        computed = compute(term, values)
+        if computed is not None:
+            result[field_name] = computed
+    return result
+
+
+def engine_fields(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str, Any]:
+    """The fact's fields in the engine's encoding; `values` already holds computed fields."""
+    catalog = compiled.catalog
+    return {name: _encode(catalog, name, value) if name in catalog.indicators else value
+            for name, value in values.items()}
 
 
 def _encode(catalog: Catalog, name: str, value: Any) -> Any:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from engine import conditions as cx
-from engine.compile import CompiledPolicy, CompiledRule
+from engine.compile import COMPUTED_PREFIX, CompiledPolicy, CompiledRule
 from engine.evaluate import compute, lookup
 from engine.models import Catalog, Indicator, IndicatorType, Profile
 from engine.results import Because, Check, FactStatus, Finding, Observation, Provenance, Verdict
@@ -202,7 +202,8 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
     checks = tuple(explain_compare(c, catalog, values, facts)
                    for c in cx.comparisons(rule.require.tree))
     primary = _primary(checks, verdict)
-    observed = {name: _plain(lookup(values, name)) for name in sorted(rule.require.reads)}
+    observed = {name: _plain(lookup(values, name)) for name in sorted(rule.require.reads)
+                if not name.startswith(COMPUTED_PREFIX)}
     because = tuple(_because(compiled, fact, values, facts, set())
                     for fact in sorted(rule.require.derived_reads))
     message = _message(compiled, rule, verdict, checks, primary, values, code)
@@ -230,7 +231,9 @@ def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
     if verdict == Verdict.NOT_APPLICABLE:
         return _scope_text(compiled, rule, code, values)
     if verdict == Verdict.UNKNOWN:
-        gaps = sorted({c.indicator for c in checks if c.holds is None})
+        gaps = sorted({n for n in rule.require.reads if lookup(values, n) is None
+                       and not n.startswith(COMPUTED_PREFIX)}) or \
+            sorted({c.indicator for c in checks if c.holds is None})
         scope_missing = rule.applies_when and any(lookup(values, n) is None
                                                   for n in rule.applies_when.reads)
         what = ", ".join(label_of(compiled.catalog, g) for g in gaps) if gaps else "scope"
@@ -261,7 +264,8 @@ def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, 
     """The chain behind a derived fact: which derivations concluded it, on which figures."""
     derivations = [d for d in compiled.derivations.values() if d.derivation.fact == fact]
     status = facts.get(fact, FactStatus.ABSENT)
-    observed = {n: _plain(lookup(values, n)) for d in derivations for n in sorted(d.when.reads)}
+    observed = {n: _plain(lookup(values, n)) for d in derivations for n in sorted(d.when.reads)
+                if not n.startswith(COMPUTED_PREFIX)}
     inner = tuple(_because(compiled, f, values, facts, seen | {fact})
                   for d in derivations for f in sorted(d.when.derived_reads) if f not in seen)
     return Because(fact[0], fact[1], status, tuple(d.derivation.id for d in derivations),
