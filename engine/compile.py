@@ -260,7 +260,8 @@ class _Compiler:
             name = f"{prefix}:{n}"
             check.branches.append(name)
             self.branch_tests[name] = [leaf for leaf in leaves if leaf.derived is None]
-            self.joins[name] = [leaf.derived for leaf in leaves if leaf.derived is not None]
+            # each join alias binds a different fact, so one fact tested twice must be one join
+            self.joins[name] = sorted({leaf.derived for leaf in leaves if leaf.derived})
         return check
 
     def leaves(self, cmp: cx.Compare, check: Check) -> list[Leaf | None]:

@@ -206,7 +206,7 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                 if not name.startswith(COMPUTED_PREFIX)}
     because = tuple(_because(compiled, fact, values, facts, set())
                     for fact in sorted(rule.require.derived_reads))
-    message = _message(compiled, rule, verdict, checks, primary, values, code)
+    message = _message(compiled, rule, verdict, checks, primary, values, code, facts)
     return Finding(model.id, model.demand, model.title, verdict, model.severity.value,
                    float(model.weight), observed, primary.limit if primary else None,
                    primary.margin if primary else None, message, tuple(model.sources),
@@ -227,9 +227,9 @@ def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:
 
 def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
              checks: tuple[Check, ...], primary: Check | None, values: dict[str, Any],
-             code: str) -> str:
+             code: str, facts: dict[tuple[str, str], FactStatus]) -> str:
     if verdict == Verdict.NOT_APPLICABLE:
-        return _scope_text(compiled, rule, code, values)
+        return _scope_text(compiled, rule, code, values, facts)
     if verdict == Verdict.UNKNOWN:
         gaps = sorted({n for n in rule.require.reads if lookup(values, n) is None
                        and not n.startswith(COMPUTED_PREFIX)}) or \
@@ -247,16 +247,17 @@ def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
 
 
 def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,
-                values: dict[str, Any]) -> str:
+                values: dict[str, Any], facts: dict[tuple[str, str], FactStatus]) -> str:
     scope = rule.rule.applies_to
     if rule.applies_partners is not None and code not in rule.applies_partners:
         groups = ", ".join(scope.groups or []) if scope else ""
         named = ", ".join(scope.partners or []) if scope else ""
         return f"does not apply to {code}: it covers " + " and ".join(
             p for p in (f"groups {groups}" if groups else "", named) if p)
-    checks = [explain_compare(c, compiled.catalog, values, {})
+    checks = [explain_compare(c, compiled.catalog, values, facts)
               for c in cx.comparisons(rule.applies_when.tree)] if rule.applies_when else []
-    return f"does not apply to {code}: " + "; ".join(c.text for c in checks)
+    failing = [c.text for c in checks if c.holds is False] or [c.text for c in checks]
+    return f"does not apply to {code}: " + "; ".join(failing)
 
 
 def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, Any],

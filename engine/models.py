@@ -110,6 +110,9 @@ class Figure(Strict):
 
 
 def _figure_or_bare(value: Any) -> str:
+    # called with raw data when validating and with model instances when serialising
+    if isinstance(value, Figure):
+        return "figure"
     return "figure" if isinstance(value, dict) and "value" in value else "bare"
 
 
@@ -173,8 +176,11 @@ class NotOf(Strict):
 
 
 def _condition_kind(value: Any) -> str:
+    # called with raw data when validating and with model instances when serialising
     if isinstance(value, str):
         return "expression"
+    if isinstance(value, BaseModel):
+        return {Threshold: "threshold", AllOf: "all", AnyOf: "any", NotOf: "not"}[type(value)]
     if isinstance(value, dict):
         for key in ("all", "any", "not"):
             if key in value:

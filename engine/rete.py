@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,16 +147,22 @@ class Network:
             message = dre.complete_and_start_action(handle, state)
 
 
-_NETWORKS: dict[str, Network] = {}
+MAX_NETWORKS = 32   # a 30-rule ruleset holds ~250-290 KiB in the engine; keep a bounded few
+_NETWORKS: OrderedDict[str, Network] = OrderedDict()
 _NETWORKS_LOCK = threading.Lock()
 
 
 def network_for(rulesets: list[tuple[str, dict[str, Any]]]) -> Network:
     """The engine network for these rulesets, created once per process (names carry a hash of
-    the policy's content, so a changed policy is a new network)."""
+    the policy's content, so a changed policy is a new network). The least recently used
+    network beyond MAX_NETWORKS is deleted from the engine, so sweeps and property runs that
+    compile thousands of variants keep memory flat."""
     key = "|".join(name for name, _ in rulesets)
     with _NETWORKS_LOCK:
         network = _NETWORKS.get(key)
         if network is None:
             network = _NETWORKS[key] = Network(rulesets)
+            while len(_NETWORKS) > MAX_NETWORKS:
+                _NETWORKS.popitem(last=False)[1].close()
+        _NETWORKS.move_to_end(key)
         return network

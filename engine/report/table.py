@@ -6,6 +6,7 @@ import io
 import os
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -43,8 +44,9 @@ def _overview(report: Report) -> Table:
         table.add_column(column, justify="right" if column != "partner" and column != "tier"
                          else "left")
     for card in report.scorecards:
-        table.add_row(f"{card.code} {card.name}",
-                      "—" if card.score is None else f"{card.score:g}", text.tier_text(card),
+        table.add_row(escape(f"{card.code} {card.name}"),
+                      "—" if card.score is None else f"{card.score:g}",
+                      escape(text.tier_text(card)),
                       f"{card.outcome.tariff_rate:g}%" if card.outcome else "—",
                       f"{card.coverage:.0%}", str(card.counts["violated"]),
                       str(card.counts["unknown"]))
@@ -74,6 +76,8 @@ def _findings(card: Scorecard) -> Table:
         why = Text(f.message)
         for line in text.because_lines(f.because):
             why.append("\n" + line, style="dim")
-        table.add_row(Text(text.MARK[f.status], style=STYLE[f.status]),
-                      f"{f.rule}\n[dim]{f.demand}[/dim]", why, ", ".join(f.sources))
+        rule = Text(f.rule)
+        rule.append(f"\n{f.demand}", style="dim")
+        table.add_row(Text(text.MARK[f.status], style=STYLE[f.status]), rule, why,
+                      Text(", ".join(f.sources)))
     return table
