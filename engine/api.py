@@ -94,7 +94,9 @@ def _scorecard(compiled: CompiledPolicy, profile: Profile, found: tuple, path: s
     weighted = [score.Weighted(f.demand, f.weight, f.status) for f in found]
     total = score.totals(weighted, policy.scoring)
     per_demand = score.demand_totals(weighted, policy)
-    tier = score.tier_for(total.score, policy)
+    caps = {f.rule: compiled.rules[f.rule].rule.caps_tier for f in found
+            if f.status == Verdict.VIOLATED and compiled.rules[f.rule].rule.caps_tier}
+    tier = score.tier_for(total.score, policy, list(caps.values()))
     demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
                     for d in policy.demands)
     return Scorecard(
@@ -103,7 +105,8 @@ def _scorecard(compiled: CompiledPolicy, profile: Profile, found: tuple, path: s
         outcome=_outcome(tier), coverage=round(total.coverage, 4),
         provisional=total.coverage < policy.scoring.min_coverage, counts=total.counts,
         demands=demands, findings=found,
-        observations=explain.observations(profile, compiled.catalog), profile_path=path)
+        observations=explain.observations(profile, compiled.catalog), profile_path=path,
+        capped_by=tuple(score.caps_applied(total.score, policy, caps)))
 
 
 def _outcome(tier) -> Outcome | None:

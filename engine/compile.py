@@ -209,6 +209,9 @@ class _Compiler:
                     if group not in p.groups:
                         self.problem(("rules", i, "applies_to", "groups", j),
                                      f"unknown group '{group}'", did_you_mean(group, p.groups))
+            if rule.caps_tier is not None and rule.caps_tier not in {t.id for t in p.tiers}:
+                self.problem(("rules", i, "caps_tier"), f"unknown tier '{rule.caps_tier}'",
+                             did_you_mean(rule.caps_tier, [t.id for t in p.tiers]))
             if rule.limit_basis not in (None, "illustrative") and rule.limit_basis not in p.sources:
                 self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
                              did_you_mean(rule.limit_basis, p.sources))

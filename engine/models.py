@@ -247,6 +247,7 @@ class Rule(Strict):
     sources: list[ID] = Field(min_length=1)
     limit_basis: ID | None = None
     applies_to: AppliesTo | None = None
+    caps_tier: ID | None = None     # a violation puts the partner no higher than this tier
     require: Condition
 
 

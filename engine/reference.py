@@ -184,10 +184,13 @@ def reference_score(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> f
     return round(100.0 * earned / judged, 1) if judged else None
 
 
-def reference_tier(compiled: CompiledPolicy, score: float | None) -> str | None:
+def reference_tier(compiled: CompiledPolicy, score: float | None,
+                   verdicts: dict[str, Verdict]) -> str | None:
+    """The best tier the score reaches, then no better than any violated rule's cap."""
     if score is None:
         return None
-    for tier in compiled.policy.tiers:
-        if score >= tier.min_score:
-            return tier.id
-    return None
+    ids = [t.id for t in compiled.policy.tiers]
+    earned = next(i for i, t in enumerate(compiled.policy.tiers) if score >= t.min_score)
+    caps = [ids.index(compiled.rules[r].rule.caps_tier) for r, v in verdicts.items()
+            if v == Verdict.VIOLATED and compiled.rules[r].rule.caps_tier]
+    return ids[max([earned, *caps])]

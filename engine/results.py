@@ -118,6 +118,7 @@ class Scorecard:
     findings: tuple[Finding, ...]
     observations: tuple[Observation, ...] = ()
     profile_path: str | None = None
+    capped_by: tuple[str, ...] = ()     # violated rules whose caps_tier lowered the tier
 
 
 @dataclass(frozen=True)

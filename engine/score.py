@@ -51,8 +51,22 @@ def demand_totals(items: list[Weighted], policy: Policy) -> dict[str, Totals]:
             for d in policy.demands}
 
 
-def tier_for(score: float | None, policy: Policy) -> Tier | None:
-    """The first tier (best first) whose min_score the score reaches."""
+def tier_for(score: float | None, policy: Policy, caps: list[str] = ()) -> Tier | None:
+    """The first tier (best first) whose min_score the score reaches, lowered to the worst
+    tier that a violated rule's `caps_tier` allows."""
     if score is None:
         return None
-    return next((t for t in policy.tiers if score >= t.min_score), None)
+    order = [t.id for t in policy.tiers]
+    index = next(i for i, t in enumerate(policy.tiers) if score >= t.min_score)
+    for cap in caps:
+        index = max(index, order.index(cap))
+    return policy.tiers[index]
+
+
+def caps_applied(score: float | None, policy: Policy, caps: dict[str, str]) -> list[str]:
+    """The violated rules (rule id -> capped tier) that lowered the tier the score earned."""
+    earned = tier_for(score, policy)
+    if earned is None:
+        return []
+    order = [t.id for t in policy.tiers]
+    return [rule for rule, cap in caps.items() if order.index(cap) > order.index(earned.id)]

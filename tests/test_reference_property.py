@@ -121,6 +121,9 @@ def policies(draw) -> Policy:
         rule = {"id": f"r{i}", "demand": draw(st.sampled_from(["a", "b"])), "title": "t",
                 "rationale": "r", "sources": ["s"], "weight": draw(st.sampled_from([1, 2, 3.5])),
                 "require": draw(conditions(tests, True) | negatable())}
+        cap = draw(st.sampled_from([None, None, "mid", "low"]))
+        if cap:
+            rule["caps_tier"] = cap
         scope = draw(st.sampled_from([None, "group", "when"]))
         if scope == "group":
             rule["applies_to"] = {"groups": ["g"]}
@@ -176,7 +179,7 @@ def _agree(policy: Policy, people: list[Profile]) -> None:
         assert got == expected, (policy.model_dump(), profile.model_dump())
         score = reference_score(compiled, expected)
         assert card.score == score
-        assert card.tier == reference_tier(compiled, score)
+        assert card.tier == reference_tier(compiled, score, expected)
 
 
 _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,

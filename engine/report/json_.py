@@ -28,6 +28,7 @@ def _partner(card: Scorecard) -> dict[str, Any]:
         "partner": {"code": card.code, "name": card.name},
         "score": card.score,
         "tier": card.tier,
+        "capped_by": list(card.capped_by),
         "outcome": asdict(card.outcome) if card.outcome else None,
         "coverage": card.coverage,
         "provisional": card.provisional,

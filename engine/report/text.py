@@ -17,6 +17,8 @@ def tier_text(card: Scorecard) -> str:
     if card.tier is None:
         return "unrated"
     flag = " (provisional: low coverage)" if card.provisional else ""
+    if card.capped_by:
+        flag += f" (capped by {', '.join(card.capped_by)})"
     return f"{card.tier_title} [{card.tier}]{flag}"
 
 
