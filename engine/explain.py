@@ -54,7 +54,8 @@ def show_gap(indicator: Indicator | None, gap: float) -> str:
     """A distance between a value and its limit, in the indicator's unit."""
     kind = indicator.type if indicator else None
     if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP, IndicatorType.SHARE_CHANGE):
-        return f"{_num(gap * 100)} points"
+        points = _num(gap * 100)
+        return f"{points} point" if points == "1" else f"{points} points"
     if kind == IndicatorType.USD_BN:
         return f"${_num(gap)} bn"
     if kind in (IndicatorType.PCT, IndicatorType.PP):
@@ -165,13 +166,15 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
     if margin is not None and op in ("<=", "<"):
         gap = show_gap(indicator, abs(margin))
         if holds:
-            return f"{label} {seen} is within the {bound} limit ({gap} to spare)"
+            spare = f"{gap} to spare" if margin else "at the limit"
+            return f"{label} {seen} is within the {bound} limit ({spare})"
         over = "exceeds" if margin < 0 else "reaches"
         return f"{label} {seen} {over} the {bound} limit" + (f" by {gap}" if margin else "")
     if margin is not None:
         gap = show_gap(indicator, abs(margin))
         if holds:
-            return f"{label} {seen} meets the {bound} minimum ({gap} above)"
+            above = f"{gap} above" if margin else "exactly"
+            return f"{label} {seen} meets the {bound} minimum ({above})"
         return f"{label} {seen} is below the {bound} minimum" + (f" by {gap}" if margin else "")
     if holds:
         return f"{label} is {seen}, {_VERB[op]} {bound} as required"
@@ -242,8 +245,10 @@ def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
         return f"{lead}{what} not known for {code}"
     if len(checks) == 1 or primary is None:
         return primary.text if primary else rule.rule.title
-    joined = "; ".join(c.text for c in checks if c.holds is not None)
-    return joined or primary.text
+    # a composite: say what decided it (the failing checks of a violation, the holding ones of
+    # a satisfied rule); a `not` can invert that, so fall back to every judged check
+    decisive = [c.text for c in checks if c.holds is (verdict == Verdict.SATISFIED)]
+    return "; ".join(decisive or [c.text for c in checks if c.holds is not None]) or primary.text
 
 
 def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,

@@ -189,7 +189,8 @@ def outcome_authority(world: World, authority: str) -> None:
 
 @then(parsers.parse("its coverage is {coverage:g}%"))
 def coverage_is(world: World, coverage: float) -> None:
-    assert world.card().coverage * 100 == pytest.approx(coverage, abs=0.05)
+    """As the reports show it: to the whole percent."""
+    assert round(world.card().coverage * 100) == coverage, world.card().coverage
 
 
 @then(parsers.parse("its coverage is below {coverage:g}%"))
@@ -216,3 +217,13 @@ def count_of(world: World, count: int, status: str) -> None:
 @then(parsers.parse('partner "{first}" scores higher than partner "{second}"'))
 def ranking(world: World, first: str, second: str) -> None:
     assert world.card(first).score > world.card(second).score
+
+
+@then(parsers.parse('its tier was capped by rule "{rule}"'))
+def capped_by(world: World, rule: str) -> None:
+    assert rule in world.card().capped_by, world.card().capped_by
+
+
+@then("its tier is not capped")
+def not_capped(world: World) -> None:
+    assert not world.card().capped_by, world.card().capped_by
