@@ -16,7 +16,13 @@ from typing import Annotated
 
 import typer
 
-from engine.errors import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD, EngineError, InputError
+from engine.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_BELOW_THRESHOLD,
+    EngineError,
+    InputError,
+    render_problems,
+)
 
 EXIT_INTERNAL = 3
 
@@ -165,7 +171,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)   # click returns an Exit's code in this mode
     except InputError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(render_problems(exc.problems) + "\n")
         sys.exit(EXIT_BAD_INPUT)
     except EngineError as exc:
         sys.stderr.write(f"internal error: {exc}\n")

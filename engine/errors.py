@@ -53,3 +53,40 @@ class InputError(Exception):
 class EngineError(RuntimeError):
     """A bug in tradepolicy itself (for example an engine code that the compiler should have
     made impossible). Never shown as the user's fault."""
+
+
+def render_problems(problems: list[Problem], *, context: bool = True) -> str:
+    """Problems for a terminal: `path:line:col: message`, then the line and a caret under the
+    column (as compilers do), so a drafter sees the spot without opening the file."""
+    lines: list[str] = []
+    cache: dict[str, list[str] | None] = {}
+    for problem in problems:
+        lines.append(str(problem))
+        source = _source_line(problem, cache) if context else None
+        if source is not None:
+            number = f"{problem.line:>4} | "
+            lines.append(f"{number}{source}")
+            lines.append(" " * (len(number) - 2) + "| " + " " * max((problem.col or 1) - 1, 0)
+                         + "^")
+    return "\n".join(lines)
+
+
+def _source_line(problem: Problem, cache: dict[str, list[str] | None]) -> str | None:
+    if problem.line is None:
+        return None
+    if problem.path not in cache:
+        cache[problem.path] = _read_lines(Path(problem.path))
+    text = cache[problem.path]
+    if not text or problem.line > len(text):
+        return None
+    line = text[problem.line - 1].rstrip("\n")
+    return line if len(line) <= 200 and line.isprintable() else None
+
+
+def _read_lines(path: Path) -> list[str] | None:
+    try:
+        if not path.is_file() or path.stat().st_size > 2 * 1024 * 1024:
+            return None
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None

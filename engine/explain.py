@@ -17,8 +17,8 @@ from engine.evaluate import compute, lookup
 from engine.models import Catalog, Indicator, IndicatorType, Profile
 from engine.results import Because, Check, FactStatus, Finding, Observation, Provenance, Verdict
 
-_VERB = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "equal to",
-         "!=": "other than", "in": "one of", "not in": "none of", "includes": "including",
+_VERB = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "",
+         "!=": "not", "in": "one of", "not in": "none of", "includes": "including",
          "excludes": "excluding"}
 
 
@@ -40,7 +40,8 @@ def show(indicator: Indicator | None, value: Any) -> str:
     if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
         return f"{_num(value * 100)}%"
     if kind == IndicatorType.SHARE_CHANGE:
-        return f"{value * 100:+.1f} points"
+        sign = "+" if value > 0 else "-" if value < 0 else ""
+        return f"{sign}{_num(abs(value) * 100)} points"
     if kind == IndicatorType.USD_BN:
         return f"${_num(value)} bn"
     if kind == IndicatorType.PCT:
@@ -64,6 +65,7 @@ def show_gap(indicator: Indicator | None, gap: float) -> str:
 
 
 def _num(value: float) -> str:
+    value = round(value, 9)      # 0.14 * 100 is 14.000000000000002: show 14, not 14.0
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
@@ -162,7 +164,7 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
               margin: float | None, holds: bool | None) -> str:
     seen, bound = show(indicator, observed), show(indicator, limit)
     if holds is None:
-        return f"{label} is unknown (required: {_VERB[op]} {bound})"
+        return f"{label} is unknown (required: {f'{_VERB[op]} {bound}'.strip()})"
     if margin is not None and op in ("<=", "<"):
         gap = show_gap(indicator, abs(margin))
         if holds:
@@ -176,9 +178,11 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
             above = f"{gap} above" if margin else "exactly"
             return f"{label} {seen} meets the {bound} minimum ({above})"
         return f"{label} {seen} is below the {bound} minimum" + (f" by {gap}" if margin else "")
+    wanted = f"{_VERB[op]} {bound}".strip()
     if holds:
-        return f"{label} is {seen}, {_VERB[op]} {bound} as required"
-    return f"{label} is {seen}; required: {_VERB[op]} {bound}"
+        return f"{label} is {seen}, as required" if op == "==" else \
+            f"{label} is {seen}, {wanted} as required"
+    return f"{label} is {seen}; required: {wanted}"
 
 
 # --- a whole finding -------------------------------------------------------------------------
@@ -274,5 +278,6 @@ def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, 
                 if not n.startswith(COMPUTED_PREFIX)}
     inner = tuple(_because(compiled, f, values, facts, seen | {fact})
                   for d in derivations for f in sorted(d.when.derived_reads) if f not in seen)
+    shown = {n: show(indicator_of(compiled.catalog, n), lookup(values, n)) for n in observed}
     return Because(fact[0], fact[1], status, tuple(d.derivation.id for d in derivations),
-                   observed, inner)
+                   observed, inner, shown)

@@ -65,6 +65,7 @@ class Because:
     derived_by: tuple[str, ...]
     observed: dict[str, Any]
     because: tuple[Because, ...] = ()
+    shown: dict[str, str] = field(default_factory=dict)   # observed values in their units
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
+import shutil
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -32,10 +32,8 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
 
 
 def _width() -> int:
-    try:
-        return max(80, min(os.get_terminal_size().columns, 160))
-    except OSError:
-        return 120
+    """The terminal's width (COLUMNS wins), kept between 80 and 160 columns."""
+    return max(80, min(shutil.get_terminal_size((120, 24)).columns, 160))
 
 
 def _overview(report: Report) -> Table:
@@ -69,15 +67,15 @@ def _scorecard(card: Scorecard) -> Panel:
 def _findings(card: Scorecard) -> Table:
     table = Table(expand=True, show_lines=False)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("rule", overflow="fold", ratio=2)
-    table.add_column("why", ratio=5)
-    table.add_column("sources", overflow="fold", ratio=2)
+    longest = max((len(f.rule) for f in card.findings), default=10)
+    table.add_column("rule", min_width=min(longest, 36), overflow="fold")
+    table.add_column("why, and sources")
     for f in text.ordered(card.findings):
         why = Text(f.message)
         for line in text.because_lines(f.because):
             why.append("\n" + line, style="dim")
+        why.append(f"\nsources: {', '.join(f.sources)}", style="dim italic")
         rule = Text(f.rule)
         rule.append(f"\n{f.demand}", style="dim")
-        table.add_row(Text(text.MARK[f.status], style=STYLE[f.status]), rule, why,
-                      Text(", ".join(f.sources)))
+        table.add_row(Text(text.MARK[f.status], style=STYLE[f.status]), rule, why)
     return table

@@ -6,6 +6,9 @@ from engine.results import Because, Outcome, Scorecard, Verdict
 
 MARK = {Verdict.VIOLATED: "✗ violated", Verdict.SATISFIED: "✓ satisfied",
         Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a"}
+AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Section 301",
+             "section_122": "Section 122", "ad_cvd": "AD/CVD",
+             "unspecified": "no stated legal authority"}
 STATUS_ORDER = (Verdict.VIOLATED, Verdict.UNKNOWN, Verdict.SATISFIED, Verdict.NOT_APPLICABLE)
 
 
@@ -27,7 +30,7 @@ def outcome_text(outcome: Outcome | None) -> str:
         return "no outcome: unrated"
     dates = ", ".join(d for d in (f"effective {outcome.effective}" if outcome.effective else "",
                                   f"review {outcome.review}" if outcome.review else "") if d)
-    authority = outcome.legal_authority.replace("_", " ").upper().replace("SECTION", "Section")
+    authority = AUTHORITY.get(outcome.legal_authority, outcome.legal_authority)
     text = f"{outcome.tariff_rate:g}% tariff · {authority} · {outcome.status.replace('_', ' ')}"
     return f"{text} · {dates}" if dates else text
 
@@ -39,7 +42,7 @@ def counts_text(card: Scorecard) -> str:
 def because_lines(chain: tuple[Because, ...], depth: int = 0) -> list[str]:
     lines = []
     for b in chain:
-        figures = ", ".join(f"{k}={v}" for k, v in b.observed.items())
+        figures = ", ".join(f"{k} {v}" for k, v in b.shown.items())
         by = ", ".join(b.derived_by)
         lines.append(f"{'  ' * depth}← {b.fact} = {b.value} {b.status.value.replace('_', ' ')}"
                      f" by {by} ({figures})")
