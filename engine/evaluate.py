@@ -9,6 +9,8 @@ written as 0: the engine then cannot fire on it, and engine.findings calls the r
 from __future__ import annotations
 
 import datetime as dt
+import math
+import operator
 from typing import Any
 
 from engine import conditions as cx
@@ -66,21 +68,18 @@ def _encode(catalog: Catalog, name: str, value: Any) -> Any:
 
 
 def compute(term: cx.Term, values: dict[str, Any]) -> float | None:
-    """Arithmetic over indicators; None when an input is unknown or a divisor is zero."""
+    """Arithmetic over indicators; None when an input is unknown, a divisor is zero or the
+    result overflows (1 / 2.2e-309 is infinite: no finite verdict can rest on it)."""
     if isinstance(term, cx.Lit):
         return term.value
     if isinstance(term, cx.Ref):
         return lookup(values, term.name)
     left, right = compute(term.left, values), compute(term.right, values)
-    if left is None or right is None:
+    if left is None or right is None or (term.op == "/" and right == 0):
         return None
-    if term.op == "+":
-        return left + right
-    if term.op == "-":
-        return left - right
-    if term.op == "*":
-        return left * right
-    return None if right == 0 else left / right
+    result = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+              "/": operator.truediv}[term.op](left, right)
+    return result if math.isfinite(result) else None
 
 
 def fire(compiled: CompiledPolicy, values: dict[str, Any]) -> set[str]:

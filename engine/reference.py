@@ -15,6 +15,7 @@ The verdict rule it states, for a rule's requirement R:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 from typing import Any
 
@@ -60,8 +61,9 @@ class Reference:
         left, right = self.value(term.left), self.value(term.right)
         if left is None or right is None or (term.op == "/" and right == 0):
             return None
-        return {"+": operator.add, "-": operator.sub, "*": operator.mul,
-                "/": operator.truediv}[term.op](left, right)
+        result = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                  "/": operator.truediv}[term.op](left, right)
+        return result if math.isfinite(result) else None   # an overflow decides nothing
 
     def compare(self, node: cx.Compare) -> Truth:
         left, right, op = node.left, node.right, node.op

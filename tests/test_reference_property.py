@@ -197,3 +197,20 @@ def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None
 @given(policies(), st.lists(profiles(), min_size=1, max_size=5))
 def test_rete_and_reference_agree_10k(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people)
+
+
+def test_an_overflowing_ratio_is_unknown_not_a_crash() -> None:
+    """1 / 2.2e-309 overflows to infinity, which the engine cannot read: the rule is unknown."""
+    policy = Policy.model_validate({
+        "name": "prop", "title": "t", "version": "1", "description": "d",
+        "sources": {"s": {"title": "s"}},
+        "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
+        "rules": [{"id": "r0", "demand": "a", "title": "t", "rationale": "r", "sources": ["s"],
+                   "require": "u1 / u2 <= 0"}],
+        "tiers": [{"id": "low", "title": "t", "min_score": 0, "outcome": _outcome(40)}]})
+    profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
+        "u1": {"value": 1.0, "illustrative": True},
+        "u2": {"value": 2.225073858507203e-309, "illustrative": True}}})
+    card = api.evaluate_partner(compile_policy(policy, CATALOG), profile)
+    assert [f.status.value for f in card.findings] == ["unknown"]
+    _agree(policy, [profile])
