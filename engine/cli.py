@@ -45,8 +45,7 @@ class SchemaKind(str, Enum):
 
 
 PolicyOption = Annotated[Path | None, typer.Option(
-    "--policy", "-p", help="Policy YAML file (default: the shipped us-china-alignment policy).",
-    dir_okay=False)]
+    "--policy", "-p", help="Policy YAML file (default: the shipped us-china-alignment policy).")]
 
 
 def _version(value: bool) -> None:
@@ -181,15 +180,10 @@ def main() -> None:
     except typer.Abort:
         sys.stderr.write("aborted\n")
         sys.exit(EXIT_BAD_INPUT)
-    except _click_errors() as exc:
-        exc.show()
+    except typer.TyperException as exc:      # usage errors: typer vendors click's exceptions
+        exc.show() if hasattr(exc, "show") else sys.stderr.write(f"{exc}\n")
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
-
-def _click_errors():
-    import click
-
-    return click.ClickException
