@@ -37,8 +37,24 @@ def _load_catalog(path: str) -> Catalog:
 
 
 def load_policy(path: str | Path | None = None) -> CompiledPolicy:
-    """Load, validate and compile a policy file (the shipped default when path is None)."""
+    """Load, validate and compile a policy file (the shipped default when path is None).
+
+    An unchanged file compiles once per process (keyed by path, size and modification time)."""
     path = Path(path or locate.default_policy())
+    try:
+        info = path.stat()
+        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    except OSError:
+        return _load_policy(path)         # the loader reports why it cannot be read
+    if key not in _COMPILED:
+        _COMPILED[key] = _load_policy(path)
+    return _COMPILED[key]
+
+
+_COMPILED: dict[tuple[str, int, int], CompiledPolicy] = {}
+
+
+def _load_policy(path: Path) -> CompiledPolicy:
     doc = load_yaml(path)
     policy = parse(Policy, doc)
     catalog_path = path.parent / policy.indicators if policy.indicators else None
