@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,13 +32,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "verdict. The shipped policy and partners are used unless you name others.")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     policy = "policy"
     partner = "partner"
     catalog = "catalog"

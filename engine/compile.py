@@ -199,6 +199,12 @@ class _Compiler:
         self.unique([d.id for d in p.demands], "demands", "demand")
         self.unique([r.id for r in p.rules] + [d.id for d in p.derive], "rules", "rule")
         self.unique([t.id for t in p.tiers], "tiers", "tier")
+        self.check_rule_references()
+        self.check_sources()
+        self.check_tiers()
+
+    def check_rule_references(self) -> None:
+        p = self.policy
         demand_ids = {d.id for d in p.demands}
         for i, rule in enumerate(p.rules):
             if rule.demand not in demand_ids:
@@ -215,13 +221,15 @@ class _Compiler:
             if rule.limit_basis not in (None, "illustrative") and rule.limit_basis not in p.sources:
                 self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
                              did_you_mean(rule.limit_basis, p.sources))
+
+    def check_sources(self) -> None:
+        p = self.policy
         for section, items in (("demands", p.demands), ("rules", p.rules), ("derive", p.derive)):
             for i, item in enumerate(items):
                 for j, source in enumerate(item.sources):
                     if source not in p.sources:
                         self.problem((section, i, "sources", j), f"unknown source '{source}'",
                                      did_you_mean(source, p.sources))
-        self.check_tiers()
 
     def unique(self, ids: list[str], section: str, what: str) -> None:
         seen: set[str] = set()
@@ -240,7 +248,8 @@ class _Compiler:
                              f"below the previous tier's ({bounds[i]} >= {bounds[i - 1]})")
         if bounds and bounds[-1] != 0:
             self.problem(("tiers", len(bounds) - 1, "min_score"),
-                         f"the last tier must start at 0 so every score has a tier, not {bounds[-1]}")
+                         "the last tier must start at 0 so every score has a tier, "
+                         f"not {bounds[-1]}")
 
     # --- conditions --------------------------------------------------------------------------
     def check(self, condition: Any, loc: cx.Loc, prefix: str, *, violation: bool) -> Check:
@@ -288,7 +297,7 @@ class _Compiler:
     def threshold_leaves(self, cmp: cx.Compare, name: str, op: str, value: Any,
                          check: Check) -> list[Leaf | None]:
         base, _, key = name.partition(".")
-        if key == "" and (base, value) in self.derived_facts or self.is_derived(base):
+        if (key == "" and (base, value) in self.derived_facts) or self.is_derived(base):
             return self.derived_leaf(cmp, base, op, value, check)
         indicator = self.catalog.indicators.get(base)
         if indicator is None:
@@ -401,7 +410,8 @@ class _Compiler:
             counts[-1].update(t for t in tests if t not in counts[-1])
         digest = policy_hash(self.policy, self.catalog)[:12]
         rulesets = [(f"{self.policy.name}@{digest}:{i}", shard) for i, shard in enumerate(shards)]
-        conclusions = {b: derivations[i].derivation.fact for b, kind, i in names if kind == "derive"}
+        conclusions = {b: derivations[i].derivation.fact for b, kind, i in names
+                       if kind == "derive"}
         return rulesets, {b: (kind, i) for b, kind, i in names}, conclusions
 
     def engine_rule(self, name: str) -> dict[str, Any]:
@@ -431,7 +441,7 @@ class _Compiler:
 
 def _quote_width(doc: Document, loc: cx.Loc) -> int:
     """Expression columns count from the text; a quoted YAML scalar starts one column later."""
-    line, col = doc.mark(loc)
+    _, col = doc.mark(loc)
     return 0 if col is None else 1
 
 

@@ -41,7 +41,8 @@ class ConditionError(ValueError):
 
 @dataclass(frozen=True)
 class Ref:
-    """An indicator (`china_import_share`, `china_import_share_by_group.steel`) or a derived fact."""
+    """An indicator (`china_import_share`, `china_import_share_by_group.steel`) or a derived
+    fact."""
 
     name: str
 

@@ -86,8 +86,8 @@ def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
     if rule_id in compiled.derivations:
         d = compiled.derivations[rule_id].derivation
         name, value = d.fact
-        lines = [f"{d.id}: {d.title}", f"concludes: {name} = {value}",
-                 f"when: {condition_text(compiled.derivations[rule_id].when.tree, compiled.catalog)}",
+        when = condition_text(compiled.derivations[rule_id].when.tree, compiled.catalog)
+        lines = [f"{d.id}: {d.title}", f"concludes: {name} = {value}", f"when: {when}",
                  "", "why:", f"  {d.rationale.strip()}", "", "sources:"]
         lines += [f"  - {s}: {_source(sources[s])}" for s in d.sources]
         return "\n".join(lines) + "\n"

@@ -28,7 +28,6 @@ def show(indicator: Indicator | None, value: Any) -> str:
     """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes."""
     if value is None:
         return "unknown"
-    kind = indicator.type if indicator else None
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, tuple | list):
@@ -37,6 +36,10 @@ def show(indicator: Indicator | None, value: Any) -> str:
         return value.isoformat()
     if not isinstance(value, int | float):
         return str(value)
+    return _show_number(indicator.type if indicator else None, value)
+
+
+def _show_number(kind: IndicatorType | None, value: float) -> str:
     if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
         return f"{_num(value * 100)}%"
     if kind == IndicatorType.SHARE_CHANGE:

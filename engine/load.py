@@ -19,8 +19,10 @@ import yaml
 
 from engine.errors import InputError, Problem
 
-MAX_FILE_BYTES = 2 * 1024 * 1024   # a policy or profile is a few KiB; 2 MiB is far beyond any real one
-MAX_DEPTH = 32                     # the deepest real structure (nested conditions) is under 10 levels
+# A policy or profile is a few KiB and real nesting (conditions) is under 10 levels deep; these
+# bounds are far beyond any real file and keep a hostile one from costing memory or time.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
 MAX_NODES = 200_000
 
 _PLAIN_TAGS = {
@@ -189,7 +191,7 @@ def _check_node_event(path: Path, event: yaml.NodeEvent, line: int, col: int) ->
     if event.anchor is not None:
         raise InputError.at(path, f"YAML anchors (&{event.anchor}) are not allowed", line, col)
     tag = getattr(event, "tag", None)
-    if tag not in (None, "!") and yaml.resolver.Resolver.DEFAULT_SCALAR_TAG != tag \
+    if tag not in (None, "!") and tag != yaml.resolver.Resolver.DEFAULT_SCALAR_TAG \
             and tag not in _PLAIN_TAGS:
         raise InputError.at(path, f"YAML tag {tag!r} is not allowed: plain values only",
                             line, col)

@@ -49,12 +49,12 @@ def resolve_partner(arg: str) -> Path:
     where = data_dir("partners")
     if code:
         raise InputError.at(arg, f"no profile for {code} in {where}", hint=hint)
-    raise InputError.at(arg, f"unknown partner: not a profile file, a shipped ISO3 code or a "
+    raise InputError.at(arg, "unknown partner: not a profile file, a shipped ISO3 code or a "
                         "country name", hint=hint)
 
 
 def _code_for_name(name: str) -> str | None:
-    import pycountry   # only when a name is given: its database costs time to load
+    import pycountry  # only when a name is given: its database costs time to load
 
     try:
         return pycountry.countries.lookup(name).alpha_3

@@ -64,7 +64,8 @@ TEXT_CASES: dict[str, str | bytes] = {
     "date-for-string": "partner: {code: VNM, name: 2024-01-01}\n",
     "number-for-code": "partner: {code: 123}\n",
     "norway-false": "partner: {code: NOR}\nindicators:\n  on_circumvention_list: NO\n",
-    "figure-without-source": "partner: {code: VNM}\nindicators:\n  china_import_share: {value: 0.3}\n",
+    "figure-without-source":
+        "partner: {code: VNM}\nindicators:\n  china_import_share: {value: 0.3}\n",
     "policy-unknown-demand": _policy_with("demand: belt-and-road", "demand: belt-and-rod"),
     "policy-duplicate-rule": _policy_with("id: bri-not-a-member", "id: deals-no-new-china-deal"),
     "policy-tier-overlap": _policy_with("min_score: 65", "min_score: 90"),

@@ -47,7 +47,8 @@ def _scorecard(card: Scorecard) -> list[str]:
               for d in card.demands]
     lines += ["", "| verdict | rule | why | sources |", "|---|---|---|---|"]
     for f in text.ordered(card.findings):
-        why = " ".join([_cell(f.message), *(_cell(b.strip()) for b in text.because_lines(f.because))])
+        chain = (_cell(line.strip()) for line in text.because_lines(f.because))
+        why = " ".join([_cell(f.message), *chain])
         lines.append(f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {why} |"
                      f" {', '.join(f.sources)} |")
     return [*lines, ""]
