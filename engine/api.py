@@ -97,7 +97,7 @@ def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Sc
     profile = partner.profile if isinstance(partner, Partner) else partner
     code = profile.partner.code
     values = with_computed(profile_values(profile), compiled)
-    fired = fire(compiled, values)
+    fired = fire(compiled, values, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, code, values, fired)
     found = tuple(explain.explain_rule(compiled, compiled.rules[r], v, values, facts, code)
                   for r, v in verdicts.items())

@@ -39,7 +39,7 @@ class Leaf:
     field: str
     op: str               # < <= > >= == != (in/not in/includes/excludes are expanded)
     value: Any            # engine encoding (rank for ordered enums, ordinal for dates)
-    derived: tuple[str, str] | None = None   # (fact name, value) for a derived-fact join
+    derived: tuple[str, str, str] | None = None   # ("derived" | "absent", fact, value): a join
 
     def test(self) -> dict[str, Any]:
         if self.op == "==":
@@ -49,11 +49,20 @@ class Leaf:
 
 @dataclass
 class Check:
-    """A condition compiled: its tree, the engine rules of its branches, what it reads."""
+    """A condition compiled for three-valued judgement inside the Rete network.
+
+    `when_true` are the engine rules (DNF branches) of the condition, `when_false` those of its
+    negation: one firing means true, the other false, neither means the missing figures could
+    go either way. A condition that tests a single profile field needs only one polarity (the
+    other follows from that field being present), so `both` is False there and the other list
+    is empty; conditions on derived facts always compile both.
+    """
 
     tree: cx.Node
-    branches: list[str] = field(default_factory=list)
-    reads: set[str] = field(default_factory=set)            # indicator names (top level)
+    when_true: list[str] = field(default_factory=list)
+    when_false: list[str] = field(default_factory=list)
+    both: bool = False
+    reads: set[str] = field(default_factory=set)            # fact fields (indicators, map keys)
     derived_reads: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -82,7 +91,6 @@ class CompiledPolicy:
     computed: dict[str, cx.Term]                      # fact field -> arithmetic over indicators
     rulesets: list[tuple[str, dict[str, Any]]]        # (ruleset name, ruleset JSON)
     engine_rules: dict[str, tuple[str, str]]          # engine rule name -> (kind, id)
-    conclusions: dict[str, tuple[str, str]]           # engine rule name of a derivation -> fact
     path: str | None = None                           # the policy file, when loaded from one
 
 
@@ -130,7 +138,7 @@ def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> l
                                                     else None)
             except ValidationError:
                 continue
-            compiler.check(condition, (section, i, key), "x", violation=section == "rules")
+            compiler.check(condition, (section, i, key), "x", needed="true", names=("t", "f"))
     return compiler.problems
 
 
@@ -152,7 +160,9 @@ class _Compiler:
         line, col = self.doc.mark(loc, key=key) if self.doc else (None, None)
         if col is not None and offset and isinstance(self._raw(loc), str):
             col += offset + _quote_width(self.doc, loc)
-        self.problems.append(Problem(path, line, col, message, hint))
+        problem = Problem(path, line, col, message, hint)
+        if problem not in self.problems:     # both polarities of a condition meet the same leaf
+            self.problems.append(problem)
 
     def _raw(self, loc: cx.Loc) -> Any:
         node: Any = self.doc.data if self.doc else None
@@ -166,21 +176,20 @@ class _Compiler:
     # --- the run -----------------------------------------------------------------------------
     def run(self) -> CompiledPolicy:
         self.check_references()
-        derivations = {d.id: CompiledDerivation(d, self.check(d.when, ("derive", i, "when"),
-                                                               f"d:{d.id}", violation=False))
+        derivations = {d.id: CompiledDerivation(d, self.check(d.when, ("derive", i, "when"), d.id,
+                                                               needed="true", names=("d", "nd")))
                        for i, d in enumerate(self.policy.derive)}
         rules = {r.id: self.compile_rule(i, r) for i, r in enumerate(self.policy.rules)}
         order = self.order_derivations(derivations)
-        rulesets, engine_rules, conclusions = self.pack(rules, derivations)
+        rulesets, engine_rules = self.pack(rules, derivations)
         self.check_fields()
         return CompiledPolicy(self.policy, self.catalog, policy_hash(self.policy, self.catalog),
-                              rules, derivations, order, self.computed, rulesets, engine_rules,
-                              conclusions)
+                              rules, derivations, order, self.computed, rulesets, engine_rules)
 
     def compile_rule(self, index: int, rule: Any) -> CompiledRule:
         loc = ("rules", index)
-        compiled = CompiledRule(rule, self.check(rule.require, (*loc, "require"),
-                                                 f"v:{rule.id}", violation=True))
+        compiled = CompiledRule(rule, self.check(rule.require, (*loc, "require"), rule.id,
+                                                 needed="false", names=("s", "v")))
         scope = rule.applies_to
         if scope is not None:
             if scope.partners is not None or scope.groups is not None:
@@ -190,7 +199,7 @@ class _Compiler:
                 compiled.applies_partners = frozenset(members)
             if scope.when is not None:
                 compiled.applies_when = self.check(scope.when, (*loc, "applies_to", "when"),
-                                                   f"a:{rule.id}", violation=False)
+                                                   rule.id, needed="true", names=("a", "na"))
         return compiled
 
     def check_references(self) -> None:
@@ -252,28 +261,48 @@ class _Compiler:
                          f"not {bounds[-1]}")
 
     # --- conditions --------------------------------------------------------------------------
-    def check(self, condition: Any, loc: cx.Loc, prefix: str, *, violation: bool) -> Check:
+    def check(self, condition: Any, loc: cx.Loc, owner: str, *, needed: str,
+              names: tuple[str, str]) -> Check:
+        """Compile a condition's true and false forms (`names` prefix their engine rules).
+
+        The `needed` polarity is always compiled (a rule's violation, a scope's or an
+        inference's truth); the other only when the condition tests two or more fact fields,
+        because only then can known figures decide it while others are missing."""
         try:
             tree = cx.parse_condition(condition, loc)
         except cx.ConditionError as exc:
             self.problem(exc.loc, str(exc), offset=exc.offset)
             return Check(cx.All(()))
         check = Check(tree)
-        engine_form = cx.negate(tree) if violation else cx.push_not(tree)
-        try:
-            branches = cx.to_dnf(engine_form, MAX_BRANCHES_PER_RULE)
-        except ValueError as exc:
-            self.problem(loc, f"condition {exc} (at most {MAX_BRANCHES_PER_RULE})")
-            return check
-        for n, branch in enumerate(branches):
-            leaves = [leaf for cmp in branch for leaf in self.leaves(cmp, check)]
-            if None in leaves:
+        forms = {"true": cx.push_not(tree), "false": cx.negate(tree)}
+        branches = {}
+        for polarity, form in forms.items():
+            try:
+                branches[polarity] = cx.to_dnf(form, MAX_BRANCHES_PER_RULE)
+            except ValueError as exc:
+                self.problem(loc, f"condition {exc} (at most {MAX_BRANCHES_PER_RULE})")
+                return check
+        leaves = {p: [[self.leaves(cmp, check) for cmp in b] for b in bs]
+                  for p, bs in branches.items()}
+        fields = {leaf.derived[1:] if leaf.derived else leaf.field
+                  for bs in leaves.values() for b in bs for group in b for leaf in group if leaf}
+        # Deciding by presence is sound only for profile fields: a derived fact's join has to
+        # have had the chance to fire, so conditions on derived facts are judged by firings.
+        check.both = len(fields) > 1 or bool(check.derived_reads)
+        prefix = dict(zip(("true", "false"), names, strict=True))
+        for polarity in ("true", "false"):
+            if polarity != needed and not check.both:
                 continue
-            name = f"{prefix}:{n}"
-            check.branches.append(name)
-            self.branch_tests[name] = [leaf for leaf in leaves if leaf.derived is None]
-            # each join alias binds a different fact, so one fact tested twice must be one join
-            self.joins[name] = sorted({leaf.derived for leaf in leaves if leaf.derived})
+            target = check.when_true if polarity == "true" else check.when_false
+            for n, branch in enumerate(leaves[polarity]):
+                flat = [leaf for group in branch for leaf in group]
+                if None in flat:
+                    continue
+                name = f"{prefix[polarity]}:{owner}:{n}"
+                target.append(name)
+                self.branch_tests[name] = [leaf for leaf in flat if leaf.derived is None]
+                # each join alias binds a different fact, so one fact tested twice is one join
+                self.joins[name] = sorted({leaf.derived for leaf in flat if leaf.derived})
         return check
 
     def leaves(self, cmp: cx.Compare, check: Check) -> list[Leaf | None]:
@@ -326,12 +355,11 @@ class _Compiler:
             values = sorted(v for f, v in self.derived_facts if f == name)
             return self.fail(cmp, f"no derive rule concludes {name}: {value!r}",
                              f"it concludes {', '.join(values)}")
-        if op != "==":
-            return self.fail(cmp, f"the derived fact '{name}' can only be tested for presence: "
-                             f"write `{name} != '{value}'` in require or `{name} == '{value}'` "
-                             "in when")
+        if op not in ("==", "!="):
+            return self.fail(cmp, f"the derived fact '{name}' is tested with == or !=, not {op}")
         check.derived_reads.add((name, value))
-        return [Leaf("", "==", value, (name, value))]
+        kind = "derived" if op == "==" else "absent"   # absence is asserted once it is decided
+        return [Leaf("", "==", value, (kind, name, value))]
 
     def arithmetic_leaf(self, cmp: cx.Compare, left: cx.Term, op: str, right: cx.Term,
                         check: Check) -> Leaf | None:
@@ -393,11 +421,12 @@ class _Compiler:
     def pack(self, rules: dict[str, CompiledRule], derivations: dict[str, CompiledDerivation]):
         names: list[tuple[str, str, str]] = []
         for d_id, d in derivations.items():
-            names += [(b, "derive", d_id) for b in d.when.branches]
+            names += [(b, "derive", d_id) for b in d.when.when_true + d.when.when_false]
         for r_id, r in rules.items():
             if r.applies_when:
-                names += [(b, "applies", r_id) for b in r.applies_when.branches]
-            names += [(b, "violation", r_id) for b in r.require.branches]
+                names += [(b, "applies", r_id)
+                          for b in r.applies_when.when_true + r.applies_when.when_false]
+            names += [(b, "rule", r_id) for b in r.require.when_true + r.require.when_false]
         shards: list[dict[str, Any]] = []
         counts: list[Counter] = []
         for name, _, _ in names:
@@ -410,15 +439,13 @@ class _Compiler:
             counts[-1].update(t for t in tests if t not in counts[-1])
         digest = policy_hash(self.policy, self.catalog)[:12]
         rulesets = [(f"{self.policy.name}@{digest}:{i}", shard) for i, shard in enumerate(shards)]
-        conclusions = {b: derivations[i].derivation.fact for b, kind, i in names
-                       if kind == "derive"}
-        return rulesets, {b: (kind, i) for b, kind, i in names}, conclusions
+        return rulesets, {b: (kind, i) for b, kind, i in names}
 
     def engine_rule(self, name: str) -> dict[str, Any]:
         tests = [{"kind": "profile"}, *(leaf.test() for leaf in self.branch_tests[name])]
         terms: list[dict[str, Any]] = [{"m": {"$and": tests}}]
-        for n, (fact, value) in enumerate(self.joins[name]):
-            terms.append({f"d{n}": {"$and": [{"kind": "derived"}, {"name": fact},
+        for n, (kind, fact, value) in enumerate(self.joins[name]):
+            terms.append({f"d{n}": {"$and": [{"kind": kind}, {"name": fact},
                                               {"value": value}]}})
         return {"all": terms}
 

@@ -82,8 +82,9 @@ def compute(term: cx.Term, values: dict[str, Any]) -> float | None:
     return result if math.isfinite(result) else None
 
 
-def fire(compiled: CompiledPolicy, values: dict[str, Any]) -> set[str]:
-    """Engine rule names the partner's fact satisfies (after forward chaining)."""
+def fire(compiled: CompiledPolicy, values: dict[str, Any],
+         follow: rete.Follow | None = None) -> set[str]:
+    """Engine rule names the partner's fact satisfies, chaining what `follow` derives."""
     network = rete.network_for(compiled.rulesets)
     payload = rete.profile_payload(engine_fields(values, compiled))
-    return network.fire(payload, compiled.conclusions)
+    return network.fire(payload, follow)

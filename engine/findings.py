@@ -1,74 +1,97 @@
 """Findings: fired engine rules + which figures are known -> one verdict per rule.
 
-The engine cannot say "I could not judge": a missing field makes every comparison false, so a
-violation rule stays silent. The verdict is therefore decided here (shared/DURABLE-RULES.md §4):
-- not_applicable: the partner is outside the rule's scope;
-- violated: some alternative of the violation condition fired (it fired on known data, so this
-  is certain even if other figures are missing);
-- unknown: nothing fired, but a figure the rule reads is missing, or a derived fact it reads
-  could not be decided;
-- satisfied: nothing fired and everything it reads is known.
+Every condition is judged in three values from what fired in the Rete network: true when one
+of its own branches fired, false when a branch of its negation fired, unknown when neither did
+because figures it needs are missing. (A condition on a single fact field compiles one
+polarity only: it is decided exactly when that field is present.) So:
+- not_applicable: the partner is outside the rule's scope (its partners/groups, or its
+  `applies_to.when` is false);
+- violated: the requirement is false on the known figures;
+- satisfied: the requirement is true on the known figures, even if others are missing;
+- unknown: the missing figures could make it go either way.
 "No rule fired" never by itself means satisfied.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.compile import Check, CompiledPolicy, CompiledRule
 from engine.evaluate import lookup
 from engine.results import FactStatus, Verdict
 
-
-def fact_statuses(compiled: CompiledPolicy, values: dict[str, Any],
-                  fired: set[str]) -> dict[tuple[str, str], FactStatus]:
-    """Status of every derived fact, dependencies first."""
-    facts: dict[tuple[str, str], FactStatus] = {}
-    for d_id in compiled.derivation_order:
-        derivation = compiled.derivations[d_id]
-        status = check_status(derivation.when, values, fired, facts)
-        fact = derivation.derivation.fact
-        facts[fact] = _strongest(facts.get(fact), status)
-    return facts
-
-
-def _strongest(old: FactStatus | None, new: FactStatus) -> FactStatus:
-    order = [FactStatus.ABSENT, FactStatus.UNKNOWN, FactStatus.CONCLUDED]
-    return new if old is None or order.index(new) > order.index(old) else old
-
-
-def check_status(check: Check, values: dict[str, Any], fired: set[str],
-                 facts: dict[tuple[str, str], FactStatus]) -> FactStatus:
-    """Did a condition's branches fire, and if not, could missing data have hidden a firing?"""
-    if any(branch in fired for branch in check.branches):
-        return FactStatus.CONCLUDED
-    if missing(check, values) or any(facts.get(f) == FactStatus.UNKNOWN
-                                     for f in check.derived_reads):
-        return FactStatus.UNKNOWN
-    return FactStatus.ABSENT
+Facts = dict[tuple[str, str], FactStatus]
 
 
 def missing(check: Check, values: dict[str, Any]) -> list[str]:
     return sorted(name for name in check.reads if lookup(values, name) is None)
 
 
+def truth(check: Check, values: dict[str, Any], fired: set[str]) -> bool | None:
+    """True, False, or None (the missing figures could go either way)."""
+    if any(branch in fired for branch in check.when_true):
+        return True
+    if any(branch in fired for branch in check.when_false):
+        return False
+    if check.both or missing(check, values):
+        return None
+    return not check.when_true      # one polarity compiled, its field known, it did not fire
+
+
+def fact_statuses(compiled: CompiledPolicy, values: dict[str, Any], fired: set[str]) -> Facts:
+    """Every derived fact: concluded if some inference concluding it is true, not concluded
+    if all of them are false, unknown otherwise. Dependencies first."""
+    results: dict[tuple[str, str], list[bool | None]] = {}
+    facts: Facts = {}
+    for d_id in compiled.derivation_order:
+        derivation = compiled.derivations[d_id]
+        fact = derivation.derivation.fact
+        results.setdefault(fact, []).append(truth(derivation.when, values, fired))
+        facts[fact] = _fact_status(results[fact])
+    return facts
+
+
+def _fact_status(truths: list[bool | None]) -> FactStatus:
+    if any(t is True for t in truths):
+        return FactStatus.CONCLUDED
+    if all(t is False for t in truths):
+        return FactStatus.ABSENT
+    return FactStatus.UNKNOWN
+
+
+def follower(compiled: CompiledPolicy,
+             values: dict[str, Any]) -> Callable[[set[str]], list[tuple[str, str, str]]] | None:
+    """What the Rete adapter asserts back after each round: the derived facts decided so far,
+    as concluded ("derived") or decided not to hold ("absent")."""
+    if not compiled.derivations:
+        return None
+
+    def follow(fired: set[str]) -> list[tuple[str, str, str]]:
+        kinds = {FactStatus.CONCLUDED: "derived", FactStatus.ABSENT: "absent"}
+        return [(kinds[status], name, value)
+                for (name, value), status in fact_statuses(compiled, values, fired).items()
+                if status in kinds]
+
+    return follow
+
+
 def verdict(rule: CompiledRule, code: str, values: dict[str, Any], fired: set[str],
-            facts: dict[tuple[str, str], FactStatus]) -> Verdict:
+            facts: Facts) -> Verdict:
     if rule.applies_partners is not None and code not in rule.applies_partners:
         return Verdict.NOT_APPLICABLE
     if rule.applies_when is not None:
-        scope = check_status(rule.applies_when, values, fired, facts)
-        if scope == FactStatus.ABSENT:
+        applies = truth(rule.applies_when, values, fired)
+        if applies is False:
             return Verdict.NOT_APPLICABLE
-        if scope == FactStatus.UNKNOWN:
+        if applies is None:
             return Verdict.UNKNOWN
-    status = check_status(rule.require, values, fired, facts)
-    return {FactStatus.CONCLUDED: Verdict.VIOLATED, FactStatus.UNKNOWN: Verdict.UNKNOWN,
-            FactStatus.ABSENT: Verdict.SATISFIED}[status]
+    holds = truth(rule.require, values, fired)
+    return {True: Verdict.SATISFIED, False: Verdict.VIOLATED, None: Verdict.UNKNOWN}[holds]
 
 
 def verdicts(compiled: CompiledPolicy, code: str, values: dict[str, Any],
-             fired: set[str]) -> tuple[dict[str, Verdict], dict[tuple[str, str], FactStatus]]:
+             fired: set[str]) -> tuple[dict[str, Verdict], Facts]:
     facts = fact_statuses(compiled, values, fired)
     return ({rule_id: verdict(rule, code, values, fired, facts)
              for rule_id, rule in compiled.rules.items()}, facts)

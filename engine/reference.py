@@ -5,11 +5,12 @@ Small and meant to be obviously correct: it walks each condition tree in three-v
 engine encoding. Property tests check that the Rete path gives identical verdicts, scores and
 tiers; the benchmark uses it as the floor any engine is compared with.
 
-The verdict rule it states, for a rule's requirement R:
-- violated when not-R is definitely true on the known figures;
-- otherwise unknown when any figure R reads is missing (or cannot be computed), or a derived
-  fact R reads is undecided;
-- otherwise satisfied.
+The verdicts it states, in Kleene's three-valued logic:
+- a rule is violated when its requirement is false on the known figures, satisfied when it is
+  true on them, unknown when the missing figures could make it either;
+- a derived fact is concluded when some inference concluding it is true, not concluded when all
+  of them are false, unknown otherwise (an unknown fact makes comparisons on it unknown);
+- a rule whose `applies_to.when` is false does not apply; unknown scope, unknown verdict.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Reference:
         return result if math.isfinite(result) else None   # an overflow decides nothing
 
     def compare(self, node: cx.Compare) -> Truth:
+        """One comparison on the known figures; None when a figure it needs is missing."""
         left, right, op = node.left, node.right, node.op
         if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
             left, right = right, left
@@ -111,36 +113,16 @@ class Reference:
         return _all(results) if isinstance(node, cx.All) else _any(results)
 
     # --- decisions ---------------------------------------------------------------------------
-    def undecided(self, node: cx.Node) -> bool:
-        """Some figure the condition reads is missing, or a derived fact it reads is undecided."""
-        for cmp in cx.comparisons(node):
-            for term in (cmp.left, cmp.right):
-                for name in cx.refs(term):
-                    fact = (name, self.value(cmp.right if term is cmp.left else cmp.left))
-                    if fact in self.facts:
-                        if self.facts[fact] == FactStatus.UNKNOWN:
-                            return True
-                    elif self.value(cx.Ref(name)) is None:
-                        return True
-                if isinstance(term, cx.Arith) and self.value(term) is None:
-                    return True
-        return False
-
-    def holds(self, node: cx.Node) -> FactStatus:
-        if self.truth(node) is True:
-            return FactStatus.CONCLUDED
-        return FactStatus.UNKNOWN if self.undecided(node) else FactStatus.ABSENT
-
     def derive(self) -> None:
-        order = {FactStatus.ABSENT: 0, FactStatus.UNKNOWN: 1, FactStatus.CONCLUDED: 2}
-        for fact in {d.derivation.fact for d in self.compiled.derivations.values()}:
-            self.facts[fact] = FactStatus.ABSENT
+        truths: dict[tuple[str, str], list[Truth]] = {}
         for d_id in self.compiled.derivation_order:
             d = self.compiled.derivations[d_id]
-            status = self.holds(d.when.tree)
             fact = d.derivation.fact
-            if order[status] > order[self.facts[fact]]:
-                self.facts[fact] = status
+            truths.setdefault(fact, []).append(self.truth(d.when.tree))
+            results = truths[fact]
+            self.facts[fact] = (FactStatus.CONCLUDED if True in results else
+                                FactStatus.ABSENT if all(r is False for r in results) else
+                                FactStatus.UNKNOWN)
 
     def verdict(self, rule_id: str) -> Verdict:
         rule = self.compiled.rules[rule_id].rule
@@ -152,15 +134,11 @@ class Reference:
             if self.code not in members:
                 return Verdict.NOT_APPLICABLE
         if scope is not None and scope.when is not None:
-            applies = self.holds(cx.parse_condition(scope.when, ()))
-            if applies == FactStatus.ABSENT:
-                return Verdict.NOT_APPLICABLE
-            if applies == FactStatus.UNKNOWN:
-                return Verdict.UNKNOWN
-        tree = cx.parse_condition(rule.require, ())
-        if _not(self.truth(tree)) is True:
-            return Verdict.VIOLATED
-        return Verdict.UNKNOWN if self.undecided(tree) else Verdict.SATISFIED
+            applies = self.truth(cx.parse_condition(scope.when, ()))
+            if applies is not True:
+                return Verdict.NOT_APPLICABLE if applies is False else Verdict.UNKNOWN
+        holds = self.truth(cx.parse_condition(rule.require, ()))
+        return {True: Verdict.SATISFIED, False: Verdict.VIOLATED, None: Verdict.UNKNOWN}[holds]
 
 
 def reference_verdicts(compiled: CompiledPolicy, code: str,

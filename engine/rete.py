@@ -21,7 +21,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import durable_rules_engine as dre
@@ -31,6 +31,8 @@ from engine.errors import EngineError
 SID = "w0"                        # one fixed session: 1,025+ live sessions break a ruleset
 FACT_ID = "eval"
 _EXPONENT = re.compile(r"\d[eE]")
+# what follows from the rules fired so far: (kind, name, value) derived facts to assert
+Follow = Callable[[set[str]], Iterable[tuple[str, str, str]]]
 
 # error codes from durable-rules' rules.h that the guards make impossible; seen = our bug
 ENGINE_ERRORS = {
@@ -66,9 +68,10 @@ def profile_payload(fields: Mapping[str, Any]) -> str:
     return engine_json({**fields, "kind": "profile", "sid": SID, "id": FACT_ID})
 
 
-def derived_payload(name: str, value: str) -> str:
-    return engine_json({"kind": "derived", "name": name, "value": value, "sid": SID,
-                        "id": f"d:{name}={value}"})
+def derived_payload(kind: str, name: str, value: str) -> str:
+    """A derived fact (`kind` "derived": concluded; "absent": decided not to hold)."""
+    return engine_json({"kind": kind, "name": name, "value": value, "sid": SID,
+                        "id": f"{kind}:{name}={value}"})
 
 
 def _engine_failure(exc: Exception, doing: str) -> EngineError:
@@ -101,16 +104,19 @@ class Network:
                 dre.delete_ruleset(handle)
             self.handles, self.join_handles = [], []
 
-    def fire(self, payload: str, conclusions: Mapping[str, tuple[str, str]]) -> set[str]:
-        """Names of the engine rules the profile satisfies, chaining derived facts; leaves
-        every session empty."""
+    def fire(self, payload: str, follow: Follow | None = None) -> set[str]:
+        """Names of the engine rules the profile satisfies; leaves every session empty.
+
+        Forward chaining: after each round, `follow(fired)` says which derived facts now hold
+        (or are now known not to); the new ones are asserted and drained, until none is new."""
         fired: set[str] = set()
         asserted: list[tuple[int, str]] = []
         with self._lock:
             try:
                 for handle in self.handles:
                     self._assert(handle, payload, fired, asserted)
-                self._chain(fired, asserted, conclusions)
+                if follow is not None:
+                    self._chain(fired, asserted, follow)
             except dre.error as exc:
                 raise _engine_failure(exc, "evaluating a partner") from None
             finally:
@@ -118,19 +124,14 @@ class Network:
                     dre.retract_fact(handle, text)
         return fired
 
-    def _chain(self, fired: set[str], asserted: list[tuple[int, str]],
-               conclusions: Mapping[str, tuple[str, str]]) -> None:
-        known: set[tuple[str, str]] = set()
-        pending = {conclusions[n] for n in fired if n in conclusions}
-        while pending - known:
-            new = pending - known
+    def _chain(self, fired: set[str], asserted: list[tuple[int, str]], follow: Follow) -> None:
+        known: set[tuple[str, str, str]] = set()
+        while new := set(follow(fired)) - known:
             known |= new
-            before = set(fired)
             for fact in sorted(new):
                 text = derived_payload(*fact)
                 for handle in self.join_handles:
                     self._assert(handle, text, fired, asserted)
-            pending = known | {conclusions[n] for n in fired - before if n in conclusions}
 
     @staticmethod
     def _assert(handle: int, text: str, fired: set[str], asserted: list[tuple[int, str]]) -> None:

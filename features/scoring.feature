@@ -52,7 +52,7 @@ Feature: Scores, tiers and the tariff outcome each tier carries
     Given the shipped policy
     When partner "CAN" is evaluated
     Then rule "deals-no-new-china-deal" is violated
-    And its score is 79.4
+    And its score is 81.1
     And its tier is "non-aligned"
     And its tier was capped by rule "deals-no-new-china-deal"
     And its tariff rate is 100%
@@ -62,7 +62,7 @@ Feature: Scores, tiers and the tariff outcome each tier carries
     And the partner "CAN" with "china_deal_count" set to 0
     When it is evaluated
     Then rule "deals-no-new-china-deal" is satisfied
-    And its score is 91.2
+    And its score is 91.9
     And its tier is "aligned"
     And its tier is not capped
     And its tariff rate is 10%

@@ -88,20 +88,17 @@ def thresholds(draw) -> dict | str:
     return f"{a} {op} {b} {cmp} {draw(st.sampled_from([0, 1.0, 0.5, 100]))}"
 
 
-def conditions(facts: list[tuple[str, str]], polarity_ok: bool) -> st.SearchStrategy:
-    """Threshold leaves and composites; derived-fact tests only where their polarity compiles:
-    `!=` under a requirement, `==` under a `when` (never under `not`)."""
+def conditions(facts: list[tuple[str, str]]) -> st.SearchStrategy:
+    """Threshold leaves, derived-fact tests (== and !=) and composites, `not` included."""
     leaves = thresholds()
-    if facts and polarity_ok:
-        leaves = leaves | st.sampled_from(facts).map(lambda f: f"{f[0]} {f[1]} '{f[2]}'")
+    if facts:
+        leaves = leaves | st.tuples(st.sampled_from(facts), st.sampled_from(["==", "!="])).map(
+            lambda f: f"{f[0][0]} {f[1]} '{f[0][1]}'")
     return st.recursive(leaves, lambda inner: st.one_of(
         st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
         st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+        inner.map(lambda x: {"not": x}),
     ), max_leaves=5)
-
-
-def negatable() -> st.SearchStrategy:
-    return thresholds().map(lambda c: {"not": c})
 
 
 @st.composite
@@ -110,17 +107,15 @@ def policies(draw) -> Policy:
     concluded: list[tuple[str, str]] = []
     for i in range(draw(st.integers(0, 3))):
         fact = draw(st.sampled_from([("risk", "high"), ("risk", "low"), ("foot", "yes")]))
-        reads = [(f, "==", v) for f, v in concluded]
-        when = draw(conditions(reads, True) | negatable())
+        when = draw(conditions(list(concluded)))
         derive.append({"id": f"d{i}", "title": "t", "rationale": "r", "sources": ["s"],
                        "when": when, "conclude": {fact[0]: fact[1]}})
         concluded.append(fact)
-    tests = [(f, "!=", v) for f, v in concluded]
     rules = []
     for i in range(draw(st.integers(1, 8))):
         rule = {"id": f"r{i}", "demand": draw(st.sampled_from(["a", "b"])), "title": "t",
                 "rationale": "r", "sources": ["s"], "weight": draw(st.sampled_from([1, 2, 3.5])),
-                "require": draw(conditions(tests, True) | negatable())}
+                "require": draw(conditions(list(concluded)))}
         cap = draw(st.sampled_from([None, None, "mid", "low"]))
         if cap:
             rule["caps_tier"] = cap
@@ -186,7 +181,7 @@ _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
                                                         HealthCheck.data_too_large]}
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=400, **_SETTINGS)
 @given(policies(), st.lists(profiles(), min_size=1, max_size=5))
 def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people)
