@@ -99,8 +99,8 @@ def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Sc
     values = with_computed(profile_values(profile), compiled)
     fired = fire(compiled, values, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, code, values, fired)
-    found = tuple(explain.explain_rule(compiled, compiled.rules[r], v, values, facts, code)
-                  for r, v in verdicts.items())
+    found = tuple(explain.explain_rule(compiled, compiled.rules[r], verdict, values, facts,
+                                       code, fired) for r, verdict in verdicts.items())
     return _scorecard(compiled, profile, found,
                       partner.path if isinstance(partner, Partner) else None)
 

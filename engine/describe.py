@@ -12,35 +12,8 @@ from engine import conditions as cx
 from engine.catalog import did_you_mean
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
-from engine.explain import label_of, show
+from engine.explain import condition_text
 from engine.models import Catalog, IndicatorType, Policy, Profile
-
-_WORDS = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "is",
-          "!=": "is not", "in": "is one of", "not in": "is none of", "includes": "includes",
-          "excludes": "excludes"}
-
-
-def condition_text(node: cx.Node, catalog: Catalog) -> str:
-    """A condition in words: 'Chinese share of imports at most 20%'."""
-    if isinstance(node, cx.Compare):
-        left, right = node.left, node.right
-        if isinstance(left, cx.Ref):
-            indicator = catalog.indicators.get(left.name.partition(".")[0])
-            bound = show(indicator, right.value) if isinstance(right, cx.Lit) else _term(right)
-            return f"{label_of(catalog, left.name)} {_WORDS[node.op]} {bound}"
-        return f"{_term(left)} {_WORDS[node.op]} {_term(right)}"
-    if isinstance(node, cx.Not):
-        return f"not ({condition_text(node.item, catalog)})"
-    joiner = " and " if isinstance(node, cx.All) else " or "
-    return "(" + joiner.join(condition_text(i, catalog) for i in node.items) + ")"
-
-
-def _term(term: cx.Term) -> str:
-    if isinstance(term, cx.Ref):
-        return term.name
-    if isinstance(term, cx.Lit):
-        return repr(term.value)
-    return f"{_term(term.left)} {term.op} {_term(term.right)}"
 
 
 def rules_text(compiled: CompiledPolicy) -> str:

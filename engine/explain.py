@@ -13,7 +13,9 @@ from typing import Any
 
 from engine import conditions as cx
 from engine.compile import COMPUTED_PREFIX, CompiledPolicy, CompiledRule
+from engine.compile import Check as CompiledCheck
 from engine.evaluate import compute, lookup
+from engine.findings import truth
 from engine.models import Catalog, Indicator, IndicatorType, Profile
 from engine.results import Because, Check, FactStatus, Finding, Observation, Provenance, Verdict
 
@@ -71,6 +73,8 @@ def _num(value: float) -> str:
     value = round(value, 9)      # 0.14 * 100 is 14.000000000000002: show 14, not 14.0
     if float(value).is_integer():
         return f"{int(value):,}"
+    if abs(value) < 0.1:          # $0.004 bn must not read as $0 bn
+        return f"{value:.2g}"
     return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
 
 
@@ -94,7 +98,7 @@ def explain_compare(cmp: cx.Compare, catalog: Catalog, values: dict[str, Any],
     if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
         left, right = right, left
         op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-    name = left.name if isinstance(left, cx.Ref) else _term_text(left)
+    name = left.name if isinstance(left, cx.Ref) else _term_text(left, catalog)
     if isinstance(left, cx.Ref) and (name, _lit(right)) in facts:
         return _fact_check(name, op, _lit(right), facts)
     observed = lookup(values, name) if isinstance(left, cx.Ref) else compute(left, values)
@@ -112,7 +116,8 @@ def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
     present = {FactStatus.CONCLUDED: True, FactStatus.ABSENT: False}.get(status)
     holds = None if present is None else (present if op == "==" else not present)
     said = {True: f"is {value}", False: f"is not {value}", None: f"may be {value}: undecided"}
-    text = f"{name.replace('_', ' ')} {said[present]} (a derived fact; see because)"
+    label = name.replace("_", " ").capitalize()
+    text = f"{label} {said[present]} (a derived fact; see because)"
     return Check(name, op, value if present else None, value, None, holds, text)
 
 
@@ -120,12 +125,13 @@ def _lit(term: cx.Term) -> Any:
     return term.value if isinstance(term, cx.Lit) else None
 
 
-def _term_text(term: cx.Term) -> str:
+def _term_text(term: cx.Term, catalog: Catalog) -> str:
+    """Arithmetic in words: 'Imports from China / Exports to the US'."""
     if isinstance(term, cx.Ref):
-        return term.name
+        return label_of(catalog, term.name)
     if isinstance(term, cx.Lit):
         return repr(term.value)
-    return f"{_term_text(term.left)} {term.op} {_term_text(term.right)}"
+    return f"{_term_text(term.left, catalog)} {term.op} {_term_text(term.right, catalog)}"
 
 
 def _plain(value: Any) -> Any:
@@ -206,7 +212,7 @@ def observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]:
 
 def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                  values: dict[str, Any], facts: dict[tuple[str, str], FactStatus],
-                 code: str) -> Finding:
+                 code: str, fired: set[str]) -> Finding:
     model = rule.rule
     catalog = compiled.catalog
     checks = tuple(explain_compare(c, catalog, values, facts)
@@ -216,7 +222,7 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                 if not name.startswith(COMPUTED_PREFIX)}
     because = tuple(_because(compiled, fact, values, facts, set())
                     for fact in sorted(rule.require.derived_reads))
-    message = _message(compiled, rule, verdict, checks, primary, values, code, facts)
+    message = _message(compiled, rule, verdict, checks, primary, values, code, facts, fired)
     return Finding(model.id, model.demand, model.title, verdict, model.severity.value,
                    float(model.weight), observed, primary.limit if primary else None,
                    primary.margin if primary else None, message, tuple(model.sources),
@@ -231,31 +237,43 @@ def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:
         return next((c for c in checks if c.holds is False), checks[0])
     if verdict == Verdict.UNKNOWN:
         return next((c for c in checks if c.holds is None), checks[0])
-    margins = [c for c in checks if c.margin is not None]
-    return min(margins, key=lambda c: c.margin) if margins else checks[0]
+    holding = [c for c in checks if c.holds] or list(checks)   # an `any` passes on one route
+    margins = [c for c in holding if c.margin is not None]
+    return min(margins, key=lambda c: c.margin) if margins else holding[0]
 
 
 def _message(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
              checks: tuple[Check, ...], primary: Check | None, values: dict[str, Any],
-             code: str, facts: dict[tuple[str, str], FactStatus]) -> str:
+             code: str, facts: dict[tuple[str, str], FactStatus], fired: set[str]) -> str:
     if verdict == Verdict.NOT_APPLICABLE:
         return _scope_text(compiled, rule, code, values, facts)
     if verdict == Verdict.UNKNOWN:
-        gaps = sorted({n for n in rule.require.reads if lookup(values, n) is None
-                       and not n.startswith(COMPUTED_PREFIX)}) or \
-            sorted({c.indicator for c in checks if c.holds is None})
-        scope_missing = rule.applies_when and any(lookup(values, n) is None
-                                                  for n in rule.applies_when.reads)
-        what = ", ".join(label_of(compiled.catalog, g) for g in gaps) if gaps else "scope"
-        lead = "cannot judge: " + ("whether the rule applies is unknown; " if scope_missing
-                                   else "")
-        return f"{lead}{what} not known for {code}"
+        scope = rule.applies_when
+        if scope is not None and truth(scope, values, fired) is None:
+            gaps = _gaps(compiled, scope, values, facts)
+            return f"cannot judge whether the rule applies: {gaps} for {code}"
+        return f"cannot judge: {_gaps(compiled, rule.require, values, facts)} for {code}"
     if len(checks) == 1 or primary is None:
         return primary.text if primary else rule.rule.title
     # a composite: say what decided it (the failing checks of a violation, the holding ones of
     # a satisfied rule); a `not` can invert that, so fall back to every judged check
     decisive = [c.text for c in checks if c.holds is (verdict == Verdict.SATISFIED)]
     return "; ".join(decisive or [c.text for c in checks if c.holds is not None]) or primary.text
+
+
+def _gaps(compiled: CompiledPolicy, check: CompiledCheck, values: dict[str, Any],
+          facts: dict[tuple[str, str], FactStatus]) -> str:
+    """What is missing for a condition: figures by label, undecided derived facts by name."""
+    figures = [label_of(compiled.catalog, n) for n in sorted(check.reads)
+               if lookup(values, n) is None and not n.startswith(COMPUTED_PREFIX)]
+    derived = sorted({name.replace("_", " ") for name, value in check.derived_reads
+                      if facts.get((name, value)) == FactStatus.UNKNOWN})
+    if not figures and any(n.startswith(COMPUTED_PREFIX) and lookup(values, n) is None
+                           for n in check.reads):
+        figures = ["a computed value (a zero divisor or an overflow)"]
+    parts = [f"{', '.join(figures)} not known"] if figures else []
+    parts += [f"{', '.join(derived)} undecided"] if derived else []
+    return " and ".join(parts) or "figures not known"
 
 
 def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,
@@ -266,10 +284,21 @@ def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,
         named = ", ".join(scope.partners or []) if scope else ""
         return f"does not apply to {code}: it covers " + " and ".join(
             p for p in (f"groups {groups}" if groups else "", named) if p)
-    checks = [explain_compare(c, compiled.catalog, values, facts)
-              for c in cx.comparisons(rule.applies_when.tree)] if rule.applies_when else []
-    failing = [c.text for c in checks if c.holds is False] or [c.text for c in checks]
-    return f"does not apply to {code}: " + "; ".join(failing)
+    if rule.applies_when is None:
+        return f"does not apply to {code}"
+    where = condition_text(rule.applies_when.tree, compiled.catalog)
+    failing = [explain_compare(c, compiled.catalog, values, facts)
+               for c in cx.comparisons(rule.applies_when.tree)]
+    here = [_observed_words(c, compiled.catalog) for c in failing if c.holds is False]
+    return f"does not apply to {code}: it applies only where {where}" + \
+        (f" (here: {'; '.join(here)})" if here else "")
+
+
+def _observed_words(check: Check, catalog: Catalog) -> str:
+    """What the partner has for one comparison of a scope: '6%', 'foothold is not significant'."""
+    if check.indicator in catalog.indicators or "." in check.indicator:
+        return show(indicator_of(catalog, check.indicator), check.observed)
+    return check.text.removesuffix(" (a derived fact; see because)")
 
 
 def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, Any],
@@ -284,3 +313,28 @@ def _because(compiled: CompiledPolicy, fact: tuple[str, str], values: dict[str, 
     shown = {n: show(indicator_of(compiled.catalog, n), lookup(values, n)) for n in observed}
     return Because(fact[0], fact[1], status, tuple(d.derivation.id for d in derivations),
                    observed, inner, shown)
+
+
+_WORDS = {"<=": "is at most", ">=": "is at least", "<": "is below", ">": "is above", "==": "is",
+          "!=": "is not", "in": "is one of", "not in": "is none of", "includes": "includes",
+          "excludes": "excludes"}
+
+
+def condition_text(node: cx.Node, catalog: Catalog) -> str:
+    """A condition in words: 'Chinese share of imports at most 20%'."""
+    if isinstance(node, cx.Compare):
+        left, right = node.left, node.right
+        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
+            left, right = right, left
+        if isinstance(left, cx.Ref):
+            indicator = indicator_of(catalog, left.name)
+            bound = show(indicator, right.value) if isinstance(right, cx.Lit) else \
+                _term_text(right, catalog)
+            return f"{label_of(catalog, left.name)} {_WORDS[node.op]} {bound}"
+        return f"{_term_text(left, catalog)} {_WORDS[node.op]} {_term_text(right, catalog)}"
+    if isinstance(node, cx.Not):
+        return f"not ({condition_text(node.item, catalog)})"
+    joiner = " and " if isinstance(node, cx.All) else " or "
+    parts = [condition_text(i, catalog) for i in node.items]
+    return joiner.join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+

@@ -62,9 +62,11 @@ Feature: No Chinese factories set up to get around US tariffs
     Given the shipped policy
     When partner "VNM" is evaluated
     Then rule "factories-tariff-jumping" is violated
-    And the message of rule "factories-tariff-jumping" is "tariff jumping risk is high (a derived fact; see because)"
+    And the message of rule "factories-tariff-jumping" is "Tariff jumping risk is high (a derived fact; see because)"
     And rule "factories-tariff-jumping" rests on the derived fact tariff_jumping_risk = high
     And the derived fact tariff_jumping_risk = high was concluded by "tariff-jumping-risk-high"
+    And rule "factories-tariff-jumping" rests on the derived fact chinese_manufacturing_foothold = significant
+    And the derived fact chinese_manufacturing_foothold = significant was concluded by "chinese-foothold-significant"
 
   Scenario: Mexico's plants are tied to the US market by its circumvention findings, not by Chinese ownership
     # Foothold: 41 projects (real). Chinese-owned firms ship only 6% of its US exports, under the
@@ -90,7 +92,7 @@ Feature: No Chinese factories set up to get around US tariffs
     And the partner "MEX" with "chinese_greenfield_capex_usd_bn" set to 4.9
     When it is evaluated
     Then rule "factories-tariff-jumping" is satisfied
-    And the message of rule "factories-tariff-jumping" is "tariff jumping risk is not high (a derived fact; see because)"
+    And the message of rule "factories-tariff-jumping" is "Tariff jumping risk is not high (a derived fact; see because)"
 
   Scenario: Breaking the second link: without circumvention findings Mexico's foothold no longer counts as tariff-jumping
     Given the shipped policy
@@ -112,7 +114,7 @@ Feature: No Chinese factories set up to get around US tariffs
     Given the shipped policy
     When partner "KOR" is evaluated
     Then rule "factories-tariff-jumping" is unknown
-    And the message of rule "factories-tariff-jumping" is "cannot judge: tariff jumping risk not known for KOR"
+    And the message of rule "factories-tariff-jumping" is "cannot judge: tariff jumping risk undecided for KOR"
 
   Scenario Outline: What would change: Malaysia's missing count decides its foothold, under "chinese-foothold-significant"
     # Malaysia's $2.1bn and 7% Chinese FDI share are under their cut-offs and its 2 circumvention
@@ -139,7 +141,7 @@ Feature: No Chinese factories set up to get around US tariffs
     Given the shipped policy
     When partner "AUS" is evaluated
     Then rule "factories-greenfield-capex" is not applicable
-    And the message of rule "factories-greenfield-capex" is "does not apply to AUS: US share of exports 6% is below the 10% minimum by 4 points"
+    And the message of rule "factories-greenfield-capex" is "does not apply to AUS: it applies only where US share of exports is at least 10% (here: 6%)"
 
   Scenario Outline: What would change: the ceiling applies to Australia from a US export share of 10%
     Given the shipped policy
@@ -175,7 +177,7 @@ Feature: No Chinese factories set up to get around US tariffs
     Given the shipped policy
     When partner "VNM" is evaluated
     Then rule "factories-greenfield-capex" is unknown
-    And the message of rule "factories-greenfield-capex" says "whether the rule applies is unknown"
+    And the message of rule "factories-greenfield-capex" says "cannot judge whether the rule applies"
 
   Scenario: If the US took 80% of Mexico's exports, its $5.2bn of Chinese greenfield spending would break the ceiling
     # Mexico's US export share was not found; 80% is illustrative, and so is the $5.2bn.

@@ -140,7 +140,7 @@ Feature: Do not absorb cheap Chinese industrial goods into your supply chains
     When partner "VNM" is evaluated
     Then rule "inputs-china-vs-us-trade" is violated
     And rule "inputs-china-vs-us-trade" observed imports_from_china_usd_bn = 162
-    And the message of rule "inputs-china-vs-us-trade" is "imports_from_china_usd_bn / exports_to_us_usd_bn 1.36 exceeds the 1 limit by 0.36"
+    And the message of rule "inputs-china-vs-us-trade" is "Imports from China / Exports to the US 1.36 exceeds the 1 limit by 0.36"
 
   Scenario: South Korea's $127.79bn of exports to the US falls short of its imports from China
     # Exports to the US are real (KITA, 2024); the $140bn of imports from China is illustrative.

@@ -36,7 +36,7 @@ Feature: Screen and restrict Chinese investment
     And the message of rule "screening-regime" is "cannot judge: Investment screening reaching Chinese investors not known for VNM"
     And rule "screening-greenfield" is unknown
     And rule "screening-soe-rule" is unknown
-    And the message of rule "screening-soe-rule" says "whether the rule applies is unknown"
+    And the message of rule "screening-soe-rule" says "cannot judge whether the rule applies"
 
   # --- A rule for state-owned investors (the Investment Canada Act) -----------------------------
 
@@ -62,7 +62,7 @@ Feature: Screen and restrict Chinese investment
     Given the shipped policy
     When partner "IND" is evaluated
     Then rule "screening-greenfield" is not applicable
-    And the message of rule "screening-greenfield" is "does not apply to IND: chinese manufacturing foothold is not significant (a derived fact; see because)"
+    And the message of rule "screening-greenfield" is "does not apply to IND: it applies only where chinese manufacturing foothold is significant and Investment screening reaching Chinese investors is yes (here: Chinese manufacturing foothold is not significant)"
 
   Scenario: With 21 Chinese projects India's foothold turns significant under "chinese-foothold-significant", and its greenfield screening counts
     # 21 projects is illustrative; India's screening scope includes greenfield projects.

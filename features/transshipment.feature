@@ -51,7 +51,7 @@ Feature: No Chinese goods shipped through a partner's territory to the US
     Given the shipped policy
     When partner "VNM" is evaluated
     Then rule "transshipment-risk-not-high" is violated
-    And the message of rule "transshipment-risk-not-high" is "transshipment risk is high (a derived fact; see because)"
+    And the message of rule "transshipment-risk-not-high" is "Transshipment risk is high (a derived fact; see because)"
     And rule "transshipment-risk-not-high" rests on the derived fact transshipment_risk = high
     And the derived fact transshipment_risk = high was concluded by "transshipment-risk-high"
 
@@ -70,7 +70,7 @@ Feature: No Chinese goods shipped through a partner's territory to the US
     Then rule "transshipment-rerouting-ceiling" is violated
     And the message of rule "transshipment-rerouting-ceiling" is "Rerouting share of exports to the US 11% exceeds the 10% limit by 1 point"
     And rule "transshipment-risk-not-high" is satisfied
-    And the message of rule "transshipment-risk-not-high" is "transshipment risk is not high (a derived fact; see because)"
+    And the message of rule "transshipment-risk-not-high" is "Transshipment risk is not high (a derived fact; see because)"
 
   Scenario: An enforcement signal alone is not enough: South Korea's 8 EAPA cases come with low trade signals
     # CBP names South Korea among the largest EAPA routes; the count of 8 and its 6% rerouting
@@ -90,7 +90,7 @@ Feature: No Chinese goods shipped through a partner's territory to the US
     Given the shipped policy
     When partner "THA" is evaluated
     Then rule "transshipment-risk-not-high" is unknown
-    And the message of rule "transshipment-risk-not-high" is "cannot judge: transshipment risk not known for THA"
+    And the message of rule "transshipment-risk-not-high" is "cannot judge: transshipment risk undecided for THA"
 
   # --- Rerouting ceiling (illustrative 10%) -------------------------------------------------
 

@@ -137,19 +137,24 @@ def rule_observed(world: World, rule: str, indicator: str, value: str) -> None:
     assert world.finding(rule).observed[indicator] == yaml.safe_load(value)
 
 
+def _chain(links) -> list:
+    """Every link of a because-chain, however deep."""
+    return [link for b in links for link in (b, *_chain(b.because))]
+
+
 @then(parsers.parse('rule "{rule}" rests on the derived fact {fact} = {value}'))
 def rule_because(world: World, rule: str, fact: str, value: str) -> None:
-    chain = world.finding(rule).because
+    chain = _chain(world.finding(rule).because)
     assert any(b.fact == fact and b.value == value and b.status.value == "concluded"
                for b in chain), chain
 
 
 @then(parsers.parse('the derived fact {fact} = {value} was concluded by "{derivation}"'))
 def fact_concluded_by(world: World, fact: str, value: str, derivation: str) -> None:
-    chains = [b for f in world.card().findings for b in f.because
-              if b.fact == fact and b.value == value]
-    assert chains, f"no finding rests on {fact} = {value}"
-    assert chains[0].status.value == "concluded" and derivation in chains[0].derived_by
+    links = [b for f in world.card().findings for b in _chain(f.because)
+             if b.fact == fact and b.value == value]
+    assert links, f"no finding rests on {fact} = {value}"
+    assert links[0].status.value == "concluded" and derivation in links[0].derived_by
 
 
 @then(parsers.parse('its tier is "{tier}"'))
