@@ -46,7 +46,8 @@ def _show_number(kind: IndicatorType | None, value: float) -> str:
         return f"{_num(value * 100)}%"
     if kind == IndicatorType.SHARE_CHANGE:
         sign = "+" if value > 0 else "-" if value < 0 else ""
-        return f"{sign}{_num(abs(value) * 100)} points"
+        points = _num(abs(value) * 100)
+        return f"{sign}{points} {'point' if points == '1' else 'points'}"
     if kind == IndicatorType.USD_BN:
         return f"${_num(value)} bn"
     if kind == IndicatorType.PCT:
