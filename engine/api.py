@@ -17,7 +17,7 @@ from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire, profile_values, with_computed
 from engine.load import load_yaml
-from engine.models import Catalog, Policy, Profile, parse
+from engine.models import Catalog, Policy, Profile, Tier, parse
 from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
 
 
@@ -92,27 +92,55 @@ def stamp(compiled: CompiledPolicy) -> PolicyStamp:
     return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path)
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """The verdicts and score of one partner, before any explanation is written."""
+
+    verdicts: dict[str, Verdict]
+    facts: dict
+    values: dict
+    fired: set[str]
+    totals: score.Totals
+    tier: Tier | None
+    caps: dict[str, str]          # violated rule -> the tier it caps at
+
+    @property
+    def score(self) -> float | None:
+        return self.totals.score
+
+
+def judge(compiled: CompiledPolicy, profile: Profile) -> Judgement:
+    """Profile -> Rete -> verdicts -> score and tier; the engine path without explanations."""
+    values = with_computed(profile_values(profile), compiled)
+    fired = fire(compiled, values, findings.follower(compiled, values))
+    verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
+    weighted = [score.Weighted(compiled.rules[r].rule.demand, compiled.rules[r].rule.weight, v)
+                for r, v in verdicts.items()]
+    total = score.totals(weighted, compiled.policy.scoring)
+    caps = {r: compiled.rules[r].rule.caps_tier for r, v in verdicts.items()
+            if v == Verdict.VIOLATED and compiled.rules[r].rule.caps_tier}
+    tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
+    return Judgement(verdicts, facts, values, fired, total, tier, caps)
+
+
 def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Scorecard:
     """One partner through the Rete network to an explained, scored verdict."""
     profile = partner.profile if isinstance(partner, Partner) else partner
     code = profile.partner.code
-    values = with_computed(profile_values(profile), compiled)
-    fired = fire(compiled, values, findings.follower(compiled, values))
-    verdicts, facts = findings.verdicts(compiled, code, values, fired)
-    found = tuple(explain.explain_rule(compiled, compiled.rules[r], verdict, values, facts,
-                                       code, fired) for r, verdict in verdicts.items())
-    return _scorecard(compiled, profile, found,
+    judged = judge(compiled, profile)
+    found = tuple(explain.explain_rule(compiled, compiled.rules[r], verdict, judged.values,
+                                       judged.facts, code, judged.fired)
+                  for r, verdict in judged.verdicts.items())
+    return _scorecard(compiled, profile, judged, found,
                       partner.path if isinstance(partner, Partner) else None)
 
 
-def _scorecard(compiled: CompiledPolicy, profile: Profile, found: tuple, path: str | None):
+def _scorecard(compiled: CompiledPolicy, profile: Profile, judged: Judgement, found: tuple,
+               path: str | None) -> Scorecard:
     policy = compiled.policy
+    total, tier, caps = judged.totals, judged.tier, judged.caps
     weighted = [score.Weighted(f.demand, f.weight, f.status) for f in found]
-    total = score.totals(weighted, policy.scoring)
     per_demand = score.demand_totals(weighted, policy)
-    caps = {f.rule: compiled.rules[f.rule].rule.caps_tier for f in found
-            if f.status == Verdict.VIOLATED and compiled.rules[f.rule].rule.caps_tier}
-    tier = score.tier_for(total.score, policy, list(caps.values()))
     demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
                     for d in policy.demands)
     return Scorecard(
