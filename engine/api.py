@@ -7,7 +7,6 @@ re-exports it lazily so that `tradepolicy --help` imports none of it.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +27,24 @@ class Partner:
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    return _load_catalog(str(path or locate.default_catalog()))
+    """The indicator catalog; read once per process unless the file changes."""
+    path = Path(path or locate.default_catalog())
+    return _cached(path, lambda: parse(Catalog, load_yaml(path)))
 
 
-@functools.lru_cache(maxsize=8)
-def _load_catalog(path: str) -> Catalog:
-    return parse(Catalog, load_yaml(path))
+_CACHE: dict[tuple[str, int, int], object] = {}
+
+
+def _cached(path: Path, build):
+    """build() once per file version (path, size, modification time); errors are not cached."""
+    try:
+        info = path.stat()
+        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    except OSError:
+        return build()                    # the loader reports why it cannot be read
+    if key not in _CACHE:
+        _CACHE[key] = build()
+    return _CACHE[key]
 
 
 def load_policy(path: str | Path | None = None) -> CompiledPolicy:
@@ -41,17 +52,7 @@ def load_policy(path: str | Path | None = None) -> CompiledPolicy:
 
     An unchanged file compiles once per process (keyed by path, size and modification time)."""
     path = Path(path or locate.default_policy())
-    try:
-        info = path.stat()
-        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
-    except OSError:
-        return _load_policy(path)         # the loader reports why it cannot be read
-    if key not in _COMPILED:
-        _COMPILED[key] = _load_policy(path)
-    return _COMPILED[key]
-
-
-_COMPILED: dict[tuple[str, int, int], CompiledPolicy] = {}
+    return _cached(path, lambda: _load_policy(path))
 
 
 def _load_policy(path: Path) -> CompiledPolicy:

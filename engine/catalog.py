@@ -71,6 +71,9 @@ def _numeric_problem(indicator: Indicator, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         hint = " (write small numbers with a dot: 1.0e-5)" if isinstance(value, str) else ""
         return f"expected a number, got {value!r}{hint}"
+    if too_large(value):
+        return f"{value:.3g} is too large to compare (over 1e300)" if isinstance(value, float) \
+            else "the number is too large to compare (over 1e300)"
     kind = indicator.type
     if kind == IndicatorType.COUNT and (not isinstance(value, int) or value < 0):
         return f"expected a whole number >= 0, got {value!r}"
@@ -79,6 +82,14 @@ def _numeric_problem(indicator: Indicator, value: Any) -> str | None:
     if kind == IndicatorType.USD_BN and value < 0 and not indicator.signed:
         return f"expected US$ billions >= 0, got {value!r}"
     return None
+
+
+def too_large(value: Any) -> bool:
+    """Beyond what a float holds (a 400-digit whole number) or near it: no verdict rests on it."""
+    try:
+        return abs(float(value)) > 1e300
+    except OverflowError:
+        return True
 
 
 def _member_problem(value: Any, values: list[str]) -> str | None:

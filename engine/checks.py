@@ -29,7 +29,10 @@ def validate_paths(paths: list[Path]) -> list[Problem]:
 
 def validate_file(path: Path) -> list[Problem]:
     doc = load_yaml(path)
-    kind = kind_of(doc)
+    try:
+        kind = kind_of(doc)
+    except InputError as exc:
+        return [*doc.problems, *exc.problems]
     if kind == "profile":
         check_profile(parse(Profile, doc), api.load_catalog(), doc)
     elif kind == "catalog":

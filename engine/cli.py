@@ -185,5 +185,9 @@ def main() -> None:
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:    # a bug: say so plainly, never a traceback, never exit 1
+        sys.stderr.write(f"internal error ({type(exc).__name__}): {exc}\n"
+                         "this is a bug in tradepolicy, not in your input; please report it\n")
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
 

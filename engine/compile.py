@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import conditions as cx
-from engine.catalog import did_you_mean
+from engine.catalog import did_you_mean, too_large
 from engine.errors import InputError, Problem
 from engine.load import Document
 from engine.models import NUMERIC_TYPES, Catalog, Indicator, IndicatorType, Policy
@@ -282,8 +282,12 @@ class _Compiler:
             except ValueError as exc:
                 self.problem(loc, f"condition {exc} (at most {MAX_BRANCHES_PER_RULE})")
                 return check
-        leaves = {p: [[self.leaves(cmp, check) for cmp in b] for b in bs]
-                  for p, bs in branches.items()}
+        # the form as written first: if its comparisons are wrong, the negated form would only
+        # repeat the same problems with operators the drafter never wrote
+        leaves = {"true": [[self.leaves(cmp, check) for cmp in b] for b in branches["true"]]}
+        if any(None in group for b in leaves["true"] for group in b):
+            return check
+        leaves["false"] = [[self.leaves(cmp, check) for cmp in b] for b in branches["false"]]
         fields = {leaf.derived[1:] if leaf.derived else leaf.field
                   for bs in leaves.values() for b in bs for group in b for leaf in group if leaf}
         # Deciding by presence is sound only for profile fields: a derived fact's join has to
@@ -335,9 +339,7 @@ class _Compiler:
         check.reads.add(name)
         if indicator.type == IndicatorType.SHARE_MAP:
             if key not in (indicator.keys or []):
-                return self.fail(cmp, f"'{base}' is a share map: read one key, e.g. "
-                                 f"{base}.{(indicator.keys or ['key'])[0]}",
-                                 did_you_mean(key, indicator.keys or []) if key else None)
+                return self.fail(cmp, *_share_map_key_problem(base, key, indicator.keys or []))
             indicator = indicator.model_copy(update={"type": IndicatorType.SHARE, "keys": None})
         elif key:
             return self.fail(cmp, f"'{base}' has no keys; only share maps are read as name.key")
@@ -371,13 +373,14 @@ class _Compiler:
         if isinstance(limit, bool) or not isinstance(limit, int | float):
             self.fail(cmp, f"arithmetic compares with a number, not {limit!r}")
             return None
+        constants = [t.value for t in _literals(term)] + [limit]
+        if any(too_large(c) for c in constants if isinstance(c, int | float)):
+            self.fail(cmp, "a number in this condition is too large to compare (over 1e300)")
+            return None
         for name in cx.refs(term):
-            indicator = self.catalog.indicators.get(name.partition(".")[0])
-            if indicator is None:
-                self.fail(cmp, f"unknown indicator '{name}'", self.suggest(name))
-                return None
-            if indicator.type not in NUMERIC_TYPES and indicator.type != IndicatorType.SHARE_MAP:
-                self.fail(cmp, f"'{name}' is {indicator.type.value}, not a number: no arithmetic")
+            problem = self.arithmetic_ref_problem(name)
+            if problem:
+                self.fail(cmp, *problem)
                 return None
             check.reads.add(name)
         # Upper case cannot clash with a catalog name. The computed field counts as read, so a
@@ -386,6 +389,23 @@ class _Compiler:
         self.computed[field_name] = term
         check.reads.add(field_name)
         return Leaf(field_name, op, float(limit))
+
+    def arithmetic_ref_problem(self, name: str) -> tuple[str, str | None] | None:
+        """Why `name` cannot take part in arithmetic, with a hint; None when it can."""
+        base, _, key = name.partition(".")
+        indicator = self.catalog.indicators.get(base)
+        if indicator is None:
+            return f"unknown indicator '{name}'", self.suggest(name)
+        if indicator.type == IndicatorType.SHARE_MAP:
+            keys = indicator.keys or []
+            if key not in keys:
+                return _share_map_key_problem(base, key, keys)
+            return None
+        if key:
+            return f"'{base}' has no keys; only share maps are read as name.key", None
+        if indicator.type not in NUMERIC_TYPES:
+            return f"'{name}' is {indicator.type.value}, not a number: no arithmetic", None
+        return None
 
     def suggest(self, name: str) -> str | None:
         names = set(self.catalog.indicators) | {f for f, _ in self.derived_facts}
@@ -472,6 +492,21 @@ def _quote_width(doc: Document, loc: cx.Loc) -> int:
     return 0 if col is None else 1
 
 
+def _share_map_key_problem(base: str, key: str, keys: list[str]) -> tuple[str, str | None]:
+    if not key:
+        return f"'{base}' is a share map: read one key, e.g. {base}.{keys[0]}", None
+    return (f"'{base}' is a share map with no key '{key}' (its keys: {', '.join(keys)})",
+            did_you_mean(key, keys))
+
+
+def _literals(term: cx.Term) -> list[cx.Lit]:
+    if isinstance(term, cx.Lit):
+        return [term]
+    if isinstance(term, cx.Arith):
+        return _literals(term.left) + _literals(term.right)
+    return []
+
+
 def _test_key(leaf: Leaf) -> tuple[str, str]:
     return (leaf.field, f"{leaf.op}{leaf.value!r}")
 
@@ -491,6 +526,7 @@ def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[
         _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply to a number")
         _require(isinstance(value, int | float) and not isinstance(value, bool),
                  f"is a number ({kind.value}); compare it with a number, not {value!r}")
+        _require(not too_large(value), "the limit is too large to compare (over 1e300)")
         if kind == IndicatorType.SHARE:
             _require(0 <= value <= 1, f"a share is a fraction 0..1 (20% is 0.2), not {value}")
         return [Leaf(name, op, value)]

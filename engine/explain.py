@@ -175,6 +175,8 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
     seen, bound = show(indicator, observed), show(indicator, limit)
     if holds is None:
         return f"{label} is unknown (required: {f'{_VERB[op]} {bound}'.strip()})"
+    if margin == 0 and op == ">" and not holds:
+        return f"{label} {seen} equals the {bound} limit; required: above it"
     if margin is not None and op in ("<=", "<"):
         gap = show_gap(indicator, abs(margin))
         if holds:
@@ -189,9 +191,12 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
             return f"{label} {seen} meets the {bound} minimum ({above})"
         return f"{label} {seen} is below the {bound} minimum" + (f" by {gap}" if margin else "")
     wanted = f"{_VERB[op]} {bound}".strip()
+    if holds and op == "==":
+        return f"{label} is {seen}, as required"
+    if holds and op == "!=":
+        return f"{label} is {seen} (required: {wanted})"
     if holds:
-        return f"{label} is {seen}, as required" if op == "==" else \
-            f"{label} is {seen}, {wanted} as required"
+        return f"{label} is {seen}, {wanted} as required"
     return f"{label} is {seen}; required: {wanted}"
 
 
@@ -216,8 +221,9 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                  code: str, fired: set[str]) -> Finding:
     model = rule.rule
     catalog = compiled.catalog
+    # `not` pushed onto the comparisons, so each check's margin and words face the right way
     checks = tuple(explain_compare(c, catalog, values, facts)
-                   for c in cx.comparisons(rule.require.tree))
+                   for c in cx.comparisons(cx.push_not(rule.require.tree)))
     primary = _primary(checks, verdict)
     observed = {name: _plain(lookup(values, name)) for name in sorted(rule.require.reads)
                 if not name.startswith(COMPUTED_PREFIX)}

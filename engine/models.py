@@ -8,6 +8,7 @@ engine.conditions; checking them against the indicator catalog happens in engine
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -81,10 +82,22 @@ class Indicator(Strict):
         return self
 
 
+RESERVED_NAMES = frozenset({"sid", "id", "kind", "name", "value"})   # the engine's own fields
+
+
 class Catalog(Strict):
     catalog: NAME | ID
     version: StrictInt
     indicators: dict[NAME, Indicator]
+
+    @field_validator("indicators")
+    @classmethod
+    def _no_reserved_names(cls, indicators: dict) -> dict:
+        clash = sorted(RESERVED_NAMES & set(indicators))
+        if clash:
+            raise ValueError(f"indicator names {', '.join(clash)} are reserved by the engine "
+                             "(every fact carries them); rename them")
+        return indicators
 
 
 # --- partner profiles ------------------------------------------------------------------------
@@ -398,6 +411,8 @@ def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:
 
 
 def _friendly(kind: str, msg: str, value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN and infinity are not numbers here; a missing figure is left out"
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
         return f"expected a number, got {value!r}"
     if kind in ("string_type",) and isinstance(value, dt.date):

@@ -161,7 +161,9 @@ def reference_score(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> f
         elif verdict == Verdict.UNKNOWN and scoring.unknowns == "credit":
             earned += weight * scoring.unknown_credit
             judged += weight
-    return round(100.0 * earned / judged, 1) if judged else None
+    known = sum(float(compiled.rules[r].rule.weight) for r, v in verdicts.items()
+                if v in (Verdict.SATISFIED, Verdict.VIOLATED))
+    return round(100.0 * earned / judged, 1) if known else None
 
 
 def reference_tier(compiled: CompiledPolicy, score: float | None,

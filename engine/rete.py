@@ -112,6 +112,8 @@ class Network:
         fired: set[str] = set()
         asserted: list[tuple[int, str]] = []
         with self._lock:
+            if not self.handles:
+                raise EngineError("this network was closed; nothing can fire on it")
             try:
                 for handle in self.handles:
                     self._assert(handle, payload, fired, asserted)
@@ -120,9 +122,16 @@ class Network:
             except dre.error as exc:
                 raise _engine_failure(exc, "evaluating a partner") from None
             finally:
-                for handle, text in reversed(asserted):
-                    dre.retract_fact(handle, text)
+                self._retract(asserted)
         return fired
+
+    @staticmethod
+    def _retract(asserted: list[tuple[int, str]]) -> None:
+        try:
+            for handle, text in reversed(asserted):
+                dre.retract_fact(handle, text)
+        except dre.error as exc:
+            raise _engine_failure(exc, "retracting a partner's facts") from None
 
     def _chain(self, fired: set[str], asserted: list[tuple[int, str]], follow: Follow) -> None:
         known: set[tuple[str, str, str]] = set()

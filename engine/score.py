@@ -40,8 +40,9 @@ def totals(items: list[Weighted], scoring: Scoring) -> Totals:
         earned += unknown * scoring.unknown_credit
         denominator += unknown
     applicable = known + unknown
-    # rounded before tiering, so the score shown and the tier it gets always agree
-    score = round(100.0 * earned / denominator, 1) if denominator else None
+    # rounded before tiering, so the score shown and the tier it gets always agree; with no
+    # rule judged on known data there is no score, whatever credit unknowns get (never a pass)
+    score = round(100.0 * earned / denominator, 1) if known else None
     coverage = known / applicable if applicable else 0.0
     return Totals(score, coverage, {v.value: counts.get(v.value, 0) for v in Verdict})
 

@@ -73,6 +73,8 @@ def test_unknown_indicator_inside_expression_text_points_at_the_word(ws):
 
 
 @pytest.mark.parametrize("limit", [1.5, -0.1, 20])
+
+
 def test_a_share_limit_outside_0_to_1_is_refused(ws, limit):
     path = _edited(ws, "limit: 0.2}", f"limit: {limit}}}")
     assert_input_error(_refused(path), path, 25, 74,
@@ -80,6 +82,8 @@ def test_a_share_limit_outside_0_to_1_is_refused(ws, limit):
 
 
 @pytest.mark.parametrize("limit", [0, 1, 0.0, 1.0])
+
+
 def test_share_limits_of_exactly_0_and_1_are_accepted(ws, limit):
     compiled = ws.compile(_with_require(ws, {"indicator": "china_import_share",
                                              "comparison": "at_most", "limit": limit}))
@@ -123,6 +127,8 @@ def test_an_ordered_enum_compiles_at_least_to_a_rank_in_the_violation_form(ws):
     ("none", "violated"), ("multilateral_regimes", "violated"),
     ("case_by_case", "satisfied"), ("all_us_unilateral", "satisfied"),
 ])
+
+
 def test_an_ordered_enum_is_judged_by_rank(ws, stage, verdict):
     profile = ws.vnm_data()
     profile["indicators"]["export_control_alignment"] = {"value": stage, "illustrative": True}
@@ -135,11 +141,6 @@ def test_ranking_an_unordered_enum_is_refused(ws):
                                                    "limit": "exited"}))
     assert "'>=' needs an ordered enum; bri_status is not ordered" in message
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: one misused comparison is reported twice, once "
-                   "for the operator written and once for its negation ('>=' and '<' needs an "
-                   "ordered enum), because compile.check type-checks both polarities and the "
-                   "messages differ, so the dedup in _Compiler.problem misses them")
 def test_one_misused_comparison_is_reported_once(ws):
     path = _edited(ws, SHARE_LINE, "require: {indicator: bri_status, comparison: at_least, "
                                    "limit: exited}")
@@ -152,6 +153,8 @@ def test_one_misused_comparison_is_reported_once(ws):
 
 @pytest.mark.parametrize(("eapa", "verdict"), [(7, "satisfied"), (1, "violated"),
                                                 (None, "unknown")])
+
+
 def test_a_derived_fact_tested_with_equals_in_require_is_judged_three_ways(ws, eapa, verdict):
     """docs/policy-language.md: derived facts are tested with == or != anywhere."""
     path = _edited(ws, TS_LINE, "require: \"transshipment_risk == 'high'\"")
@@ -228,6 +231,8 @@ def test_an_unknown_demand_is_refused_with_did_you_mean(ws):
 
 
 @pytest.mark.parametrize(("section", "index"), [("rules", 0), ("demands", 1), ("derive", 0)])
+
+
 def test_an_unknown_source_is_refused(ws, section, index):
     data = ws.policy_data()
     data[section][index]["sources"] = ["s1", "s11"]
@@ -266,6 +271,8 @@ def _tiers(*bounds: float) -> list[dict[str, Any]]:
     ((50, 80, 0), "min_score must be below the previous tier's (80 >= 50)"),
     ((80, 10), "the last tier must start at 0 so every score has a tier, not 10"),
 ])
+
+
 def test_tier_bounds_must_strictly_decrease_to_zero(ws, bounds, message):
     data = ws.policy_data()
     data["tiers"] = _tiers(*bounds)
@@ -413,12 +420,8 @@ def test_more_fact_fields_than_the_engine_allows_are_refused(ws):
 
 
 @pytest.mark.parametrize("name", ["sid", "id", "kind"])
-@pytest.mark.xfail(strict=True, reason="BUG: an indicator named like a reserved fact field "
-                   "(sid, id, kind) is accepted; rete.profile_payload overwrites its value "
-                   "('w0', 'eval', 'profile') and the engine compares that text with the limit, "
-                   "so `kind <= 5` with kind = 3 is 'violated' while the message says 'within "
-                   "the 5 limit'. compile.check_fields puts RESERVED_FIELDS and catalog names in "
-                   "one set, so the clash is never seen")
+
+
 def test_an_indicator_named_like_a_reserved_fact_field_is_refused_or_judged_right(ws, name):
     catalog = ws.catalog_data()
     catalog["indicators"][name] = {"label": "Reserved", "type": "count", "description": "d",
@@ -453,6 +456,8 @@ def test_an_indicator_named_like_a_reserved_fact_field_is_refused_or_judged_righ
     ("china_import_share <= 0.2 if true else false", "expected a comparison"),
     ("china_import_share <=", "cannot parse condition"),
 ])
+
+
 def test_expressions_outside_the_small_grammar_are_refused(ws, expression, message):
     path = ws.write_policy(_with_require(ws, expression))
     error = _refused(path)
@@ -465,18 +470,10 @@ def test_a_dunder_attribute_is_not_a_way_into_python(ws):
     message = _refused_data(ws, _with_require(ws, "china_import_share.__class__ == 1"))
     assert "'china_import_share' has no keys" in message
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: a share map without a key in arithmetic "
-                   "(`by_group * 2 <= 1`) compiles (compile.arithmetic_leaf accepts any "
-                   "share_map ref), then evaluate.compute multiplies a dict: TypeError")
 def test_a_share_map_without_a_key_in_arithmetic_is_refused(ws):
     with pytest.raises(InputError, match="by_group"):
         ws.compile(_with_require(ws, "by_group * 2 <= 1"))
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: arithmetic skips the share-map key check that "
-                   "thresholds make: `by_group.nickel * 2 <= 1` compiles although the catalog "
-                   "keys are steel and solar, so the rule is unknown for every partner")
 def test_an_unknown_share_map_key_in_arithmetic_is_refused(ws):
     with pytest.raises(InputError, match="nickel"):
         ws.compile(_with_require(ws, "by_group.nickel * 2 <= 1"))
@@ -520,11 +517,6 @@ def test_ruleset_names_carry_the_policy_name_and_hash(ws):
     assert [name for name, _ in compiled.rulesets] == \
         [f"test-policy@{compiled.hash[:12]}:{i}" for i in range(len(compiled.rulesets))]
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: api._load_catalog is an lru_cache keyed by path "
-                   "only, so an edited catalog is never re-read in the same process; the "
-                   "policy recompiles (its mtime changed) against the stale catalog and keeps "
-                   "the old hash")
 def test_an_edited_catalog_is_read_again(ws):
     import os
 

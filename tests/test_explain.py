@@ -61,6 +61,8 @@ def test_the_fixture_partner_exceeds_the_share_limit_by_16_5_points(ws):
     ("above", 0.2, "satisfied", "US share of exports 30% meets the 20% minimum (10 points above)",
      0.1),
 ])
+
+
 def test_threshold_messages_state_value_limit_and_gap(ws, comparison, limit, status, message,
                                                       margin):
     finding = _finding(ws, require=_threshold("us_export_share", comparison, limit))
@@ -68,10 +70,6 @@ def test_threshold_messages_state_value_limit_and_gap(ws, comparison, limit, sta
     assert finding.margin == pytest.approx(margin)
     assert finding.limit == limit
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: `above 0.3` with the value exactly 0.3 says 'US "
-                   "share of exports 30% is below the 30% minimum': explain._sentence treats a "
-                   "failed strict `>` like `>=` (the `<` case says 'reaches the limit')")
 def test_a_value_equal_to_an_above_limit_is_not_said_to_be_below_it(ws):
     finding = _finding(ws, require=_threshold("us_export_share", "above", 0.3))
     assert finding.status.value == "violated"
@@ -90,6 +88,8 @@ def test_a_value_equal_to_an_above_limit_is_not_said_to_be_below_it(ws):
     ("by_group.steel <= 0.25",
      "Chinese share by group (steel) 30% exceeds the 25% limit by 5 points"),
 ])
+
+
 def test_messages_use_the_unit_of_the_indicator(ws, require, message):
     assert _finding(ws, require=require).message == message
 
@@ -116,18 +116,14 @@ def test_a_violated_composite_names_every_failing_check(ws):
     ("at_most", 0.2, 0.365), ("at_most", 0.5, 0.365), ("below", 0.4, 0.365),
     ("at_least", 0.5, 0.365), ("at_least", 0.1, 0.365), ("above", 0.3, 0.365),
 ])
+
+
 def test_the_margin_is_negative_past_the_limit_and_positive_inside(ws, comparison, limit, value):
     finding = _finding(ws, require=_threshold("china_import_share", comparison, limit),
                        china_import_share=value)
     assert (finding.margin < 0) == (finding.status.value == "violated")
     assert abs(finding.margin) == pytest.approx(abs(value - limit))
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: under `not`, the margin keeps the sign of the "
-                   "inner comparison: `not china_import_share > 0.2` at 36.5% is violated with "
-                   "margin +0.165 and the message 'meets the 20% minimum (16.5 points above)'; "
-                   "explain.explain_rule reads comparisons from the tree without pushing `not` "
-                   "down (conditions.push_not)")
 def test_the_margin_under_not_is_negative_when_violated(ws):
     finding = _finding(ws, require="not china_import_share > 0.2")
     assert finding.status.value == "violated"
@@ -196,6 +192,8 @@ def test_because_names_the_fact_its_inference_and_the_figures_it_used(ws):
     (1, "not_concluded", 1),
     (None, "unknown", None),
 ])
+
+
 def test_because_says_when_the_fact_was_not_concluded_or_undecided(ws, eapa, status, observed):
     finding = _finding(ws, rule="ts-risk", eapa_case_count=eapa)
     (step,) = finding.because

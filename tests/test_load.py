@@ -79,6 +79,8 @@ def test_parse_reports_duplicate_keys_together_with_validation_errors(tmp_path):
     ("a: &x [1, 2]\nb: *x\n", 1, 4),              # refused at the anchor, before the alias
     ("a: 1\nb: *x\n", 2, 4),                      # an alias to nothing
 ])
+
+
 def test_anchors_and_aliases_are_refused(tmp_path, text, line, col):
     path, message = _refused(tmp_path, text)
     assert f"{path}:{line}:{col}:" in message
@@ -100,6 +102,8 @@ def test_an_alias_bomb_is_refused_before_it_grows(tmp_path):
     "!!python/object/new:os.system",
     "!!python/name:os.system",
 ])
+
+
 def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
     marker = tmp_path / "MARKER"
     path, message = _refused(tmp_path, f'a: {tag} ["touch {marker}"]\n')
@@ -110,6 +114,8 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
 
 @pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n",
                                   "a: !custom 1\n", "a: !!omap [b: 1]\n"])
+
+
 def test_tags_beyond_plain_values_are_refused(tmp_path, text):
     path, message = _refused(tmp_path, text)
     assert f"{path}:1:4:" in message and "tag" in message
@@ -145,6 +151,8 @@ def test_an_unclosed_quote_is_reported_with_a_position(tmp_path):
     ("  \n\n", "file is empty"),
     ("# only a comment\n", "file holds no YAML document"),
 ])
+
+
 def test_an_empty_file_is_refused(tmp_path, text, expected):
     path, message = _refused(tmp_path, text)
     assert message == f"{path}:1:1: {expected}"
@@ -157,6 +165,8 @@ def test_an_empty_file_is_refused(tmp_path, text, expected):
     ("~: x\n", 1, 1),
     ("? [a, b]\n: c\n", 1, 3),                    # at the key itself, after '? '
 ])
+
+
 def test_keys_must_be_text(tmp_path, text, line, col):
     path, message = _refused(tmp_path, text)
     assert f"{path}:{line}:{col}:" in message and "keys must be text" in message
@@ -309,6 +319,8 @@ def test_nan_in_a_profile_is_refused_at_its_line(ws):
 
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", "{value: .inf, illustrative: true}"])
+
+
 def test_infinity_in_a_profile_is_refused(ws, value):
     from engine import api
 
@@ -317,11 +329,6 @@ def test_infinity_in_a_profile_is_refused(ws, value):
         api.load_partner(path, api.load_catalog(ws.catalog_path))
     assert_input_error(caught.value, path, 3)
 
-
-@pytest.mark.xfail(strict=True, reason="BUG: a NaN/inf figure is reported as 'expected true or "
-                   "false, got nan': the first member of the Scalar union (StrictBool) wins the "
-                   "dedup in models.validation_problems, so _friendly's finite_number message "
-                   "('NaN and infinity are not numbers here') is never shown")
 def test_nan_in_a_profile_is_reported_as_nan_not_as_a_boolean(ws):
     from engine import api
 
@@ -337,6 +344,8 @@ def test_nan_in_a_profile_is_reported_as_nan_not_as_a_boolean(ws):
     ("limit: 0.2}", "limit: .nan}", 25),
     ("weight: 3", "weight: .inf", 23),
 ])
+
+
 def test_nan_and_infinity_in_a_policy_are_refused(ws, old, new, line):
     from engine import api
 
@@ -369,6 +378,8 @@ def test_a_number_as_the_version_asks_for_quotes(ws):
 
 
 @pytest.mark.parametrize("written", ["1e-5", "{value: 1e-5, illustrative: true}"])
+
+
 def test_1e_minus_5_in_a_profile_is_text_and_the_message_suggests_a_dotted_mantissa(ws, written):
     from engine import api
 

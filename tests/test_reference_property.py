@@ -183,6 +183,8 @@ _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
 
 @settings(max_examples=400, **_SETTINGS)
 @given(policies(), st.lists(profiles(), min_size=1, max_size=5))
+
+
 def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people)
 
@@ -190,6 +192,8 @@ def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None
 @pytest.mark.slow
 @settings(max_examples=10_000, **_SETTINGS)
 @given(policies(), st.lists(profiles(), min_size=1, max_size=5))
+
+
 def test_rete_and_reference_agree_10k(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people)
 
