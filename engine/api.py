@@ -58,12 +58,26 @@ def load_policy(path: str | Path | None = None) -> CompiledPolicy:
 def _load_policy(path: Path) -> CompiledPolicy:
     doc = load_yaml(path)
     policy = parse(Policy, doc)
-    catalog_path = path.parent / policy.indicators if policy.indicators else None
-    if catalog_path is not None and not catalog_path.is_file():
-        raise doc.error(("indicators",), f"catalog file not found: {catalog_path}")
+    catalog_path = catalog_of(path, policy.indicators, doc)
     compiled = compile_policy(policy, load_catalog(catalog_path), doc)
     compiled.path = str(path)
     return compiled
+
+
+def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
+    """The catalog a policy names, which must sit in the policy's own folder tree: a policy
+    never reads a file outside what the user pointed at."""
+    if not named:
+        return None
+    folder = policy_path.resolve().parent
+    candidate = (folder / named).resolve()
+    if not candidate.is_relative_to(folder):
+        raise doc.error(("indicators",), f"catalog '{named}' is outside the policy's folder "
+                        f"{folder}; copy it next to the policy or leave 'indicators' out to "
+                        "use the shipped catalog")
+    if not candidate.is_file():
+        raise doc.error(("indicators",), f"catalog file not found: {candidate}")
+    return candidate
 
 
 def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:

@@ -66,9 +66,8 @@ def policy_problems(path: Path, doc: Document) -> list[Problem]:
 
 def _catalog_for(path: Path, doc: Document) -> Catalog:
     named = doc.data.get("indicators") if isinstance(doc.data, dict) else None
-    if isinstance(named, str) and (path.parent / named).is_file():
-        return api.load_catalog(path.parent / named)
-    return api.load_catalog(locate.default_catalog())
+    catalog = api.catalog_of(path, named, doc) if isinstance(named, str) else None
+    return api.load_catalog(catalog or locate.default_catalog())
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -145,3 +145,18 @@ def test_bad_input_exits_2_naming_the_file(case: str, mode: str, tmp_path: Path)
     assert path.name in run.stderr, run.stderr[-1000:]
     assert list(output.parent.iterdir()) == [], "a failed run left an output file"
     assert not (tmp_path / "ran").exists(), "the input ran code"
+
+
+def test_a_policy_cannot_read_a_catalog_outside_its_folder(tmp_path: Path) -> None:
+    """`indicators: ../x.yaml` would read outside what the user pointed at: refused, named."""
+    fixtures = Path(__file__).parent / "fixtures"
+    (tmp_path / "sub").mkdir()
+    shutil.copy(fixtures / "indicators.yaml", tmp_path / "catalog.yaml")
+    policy = tmp_path / "sub" / "policy.yaml"
+    policy.write_text((fixtures / "policy.yaml").read_text().replace(
+        "indicators: indicators.yaml", "indicators: ../catalog.yaml"))
+    exe = shutil.which("tradepolicy") or str(Path(sys.executable).parent / "tradepolicy")
+    for args in (["validate", str(policy)], ["evaluate", "VNM", "--policy", str(policy)]):
+        run = subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2
+        assert f"{policy}:5:" in run.stderr and "outside the policy's folder" in run.stderr
