@@ -44,7 +44,7 @@ SHARE_LIMITS = [0.0, 0.1, 0.2, 0.25, 0.5, 1.0]
 DATES = [dt.date(2025, 2, 7), dt.date(2025, 7, 31), dt.date(2026, 2, 20)]
 
 
-def _number(kind: str) -> st.SearchStrategy:
+def _number_strategy(kind: str) -> st.SearchStrategy:
     if kind == "share":
         return st.sampled_from(SHARE_LIMITS) | st.floats(0, 1, allow_nan=False)
     if kind == "count":
@@ -54,43 +54,63 @@ def _number(kind: str) -> st.SearchStrategy:
     return st.sampled_from([0.0, 1.0, 100.0, 1e15]) | st.floats(0, 1e16)
 
 
+# Every strategy is built once: hypothesis validates each new strategy object, and building
+# them inside the composites made data generation 85% of the run.
+NUMBERS = {kind: _number_strategy(kind) for kind in ("share", "count", "pp", "usd_bn")}
+NUMERIC_NAMES = st.sampled_from([*NUMERIC, "b1", "e1", "o1", "t1", "d1", "c1", "arith"])
+NUMERIC_WORDS = st.sampled_from(["at_most", "at_least", "below", "above", "equals",
+                                 "not_equals"])
+EQ_WORDS = st.sampled_from(["equals", "not_equals"])
+ENUM_WORDS = st.sampled_from(["equals", "not_equals", "one_of", "none_of"])
+ORDER_WORDS = st.sampled_from(["at_least", "at_most", "below", "above", "equals"])
+SET_WORDS = st.sampled_from(["includes", "excludes"])
+DATE_WORDS = st.sampled_from(["at_most", "above"])
+CHOICE_WORDS = st.sampled_from(["one_of", "none_of"])
+STATUS_LISTS = st.lists(st.sampled_from(STATUSES), min_size=1, max_size=3, unique=True)
+STATUS = st.sampled_from(STATUSES)
+STAGE = st.sampled_from(STAGES)
+SCOPE_VALUE = st.sampled_from(SCOPE)
+DATE = st.sampled_from(DATES)
+COUNTRIES = st.lists(st.sampled_from(["CHN", "RUS", "MEX"]), min_size=1, max_size=2,
+                     unique=True)
+ARITH_OPS = st.sampled_from(["+", "-", "/", "*"])
+ARITH_LEFT = st.sampled_from(["u1", "u2", "s1", "g1"])
+ARITH_RIGHT = st.sampled_from(["u2", "n1"])
+ARITH_CMP = st.sampled_from(["<=", ">", ">=", "<"])
+ARITH_LIMIT = st.sampled_from([0, 1.0, 0.5, 100])
+
+
 @st.composite
 def thresholds(draw) -> dict | str:
-    name = draw(st.sampled_from([*NUMERIC, "b1", "e1", "o1", "t1", "d1", "c1", "arith"]))
+    name = draw(NUMERIC_NAMES)
     if name in NUMERIC:
-        word = draw(st.sampled_from(["at_most", "at_least", "below", "above", "equals",
-                                     "not_equals"]))
-        return {"indicator": name, "comparison": word, "limit": draw(_number(NUMERIC[name]))}
+        return {"indicator": name, "comparison": draw(NUMERIC_WORDS),
+                "limit": draw(NUMBERS[NUMERIC[name]])}
     if name == "b1":
-        return {"indicator": "b1", "comparison": draw(st.sampled_from(["equals", "not_equals"])),
-                "limit": draw(st.booleans())}
+        return {"indicator": "b1", "comparison": draw(EQ_WORDS), "limit": draw(st.booleans())}
     if name == "e1":
-        word = draw(st.sampled_from(["equals", "not_equals", "one_of", "none_of"]))
-        limit = draw(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=3, unique=True)) \
-            if word in ("one_of", "none_of") else draw(st.sampled_from(STATUSES))
+        word = draw(ENUM_WORDS)
+        limit = draw(STATUS_LISTS) if word in ("one_of", "none_of") else draw(STATUS)
         return {"indicator": "e1", "comparison": word, "limit": limit}
     if name == "o1":
-        word = draw(st.sampled_from(["at_least", "at_most", "below", "above", "equals"]))
-        return {"indicator": "o1", "comparison": word, "limit": draw(st.sampled_from(STAGES))}
+        return {"indicator": "o1", "comparison": draw(ORDER_WORDS), "limit": draw(STAGE)}
     if name == "t1":
-        return {"indicator": "t1", "comparison": draw(st.sampled_from(["includes", "excludes"])),
-                "limit": draw(st.sampled_from(SCOPE))}
+        return {"indicator": "t1", "comparison": draw(SET_WORDS), "limit": draw(SCOPE_VALUE)}
     if name == "d1":
-        return {"indicator": "d1", "comparison": draw(st.sampled_from(["at_most", "above"])),
-                "limit": draw(st.sampled_from(DATES))}
+        return {"indicator": "d1", "comparison": draw(DATE_WORDS), "limit": draw(DATE)}
     if name == "c1":
-        return {"indicator": "c1", "comparison": draw(st.sampled_from(["one_of", "none_of"])),
-                "limit": draw(st.lists(st.sampled_from(["CHN", "RUS", "MEX"]), min_size=1,
-                                       max_size=2, unique=True))}
-    op = draw(st.sampled_from(["+", "-", "/", "*"]))
-    a, b = draw(st.sampled_from(["u1", "u2", "s1", "g1"])), draw(st.sampled_from(["u2", "n1"]))
-    cmp = draw(st.sampled_from(["<=", ">", ">=", "<"]))
-    return f"{a} {op} {b} {cmp} {draw(st.sampled_from([0, 1.0, 0.5, 100]))}"
+        return {"indicator": "c1", "comparison": draw(CHOICE_WORDS), "limit": draw(COUNTRIES)}
+    return (f"{draw(ARITH_LEFT)} {draw(ARITH_OPS)} {draw(ARITH_RIGHT)} {draw(ARITH_CMP)} "
+            f"{draw(ARITH_LIMIT)}")
 
 
-def conditions(facts: list[tuple[str, str]]) -> st.SearchStrategy:
+THRESHOLDS = thresholds()
+FACTS = [("risk", "high"), ("risk", "low"), ("foot", "yes")]
+
+
+def _conditions(facts: tuple[tuple[str, str], ...]) -> st.SearchStrategy:
     """Threshold leaves, derived-fact tests (== and !=) and composites, `not` included."""
-    leaves = thresholds()
+    leaves = THRESHOLDS
     if facts:
         leaves = leaves | st.tuples(st.sampled_from(facts), st.sampled_from(["==", "!="])).map(
             lambda f: f"{f[0][0]} {f[1]} '{f[0][1]}'")
@@ -101,35 +121,54 @@ def conditions(facts: list[tuple[str, str]]) -> st.SearchStrategy:
     ), max_leaves=5)
 
 
+_CONDITIONS: dict[tuple, st.SearchStrategy] = {}
+
+
+def conditions(facts: list[tuple[str, str]]) -> st.SearchStrategy:
+    """One strategy per set of concluded facts, built once."""
+    key = tuple(sorted(set(facts)))
+    if key not in _CONDITIONS:
+        _CONDITIONS[key] = _conditions(key)
+    return _CONDITIONS[key]
+
+
+FACT = st.sampled_from(FACTS)
+WEIGHT = st.sampled_from([1, 2, 3.5])
+DEMAND = st.sampled_from(["a", "b"])
+CAP = st.sampled_from([None, None, "mid", "low"])
+SCOPE_KIND = st.sampled_from([None, "group", "when"])
+UNKNOWNS = st.sampled_from([{"unknowns": "exclude"},
+                            {"unknowns": "credit", "unknown_credit": 0.5}])
+
+
 @st.composite
 def policies(draw) -> Policy:
     derive = []
     concluded: list[tuple[str, str]] = []
     for i in range(draw(st.integers(0, 3))):
-        fact = draw(st.sampled_from([("risk", "high"), ("risk", "low"), ("foot", "yes")]))
+        fact = draw(FACT)
         when = draw(conditions(list(concluded)))
         derive.append({"id": f"d{i}", "title": "t", "rationale": "r", "sources": ["s"],
                        "when": when, "conclude": {fact[0]: fact[1]}})
         concluded.append(fact)
     rules = []
     for i in range(draw(st.integers(1, 8))):
-        rule = {"id": f"r{i}", "demand": draw(st.sampled_from(["a", "b"])), "title": "t",
-                "rationale": "r", "sources": ["s"], "weight": draw(st.sampled_from([1, 2, 3.5])),
+        rule = {"id": f"r{i}", "demand": draw(DEMAND), "title": "t",
+                "rationale": "r", "sources": ["s"], "weight": draw(WEIGHT),
                 "require": draw(conditions(list(concluded)))}
-        cap = draw(st.sampled_from([None, None, "mid", "low"]))
+        cap = draw(CAP)
         if cap:
             rule["caps_tier"] = cap
-        scope = draw(st.sampled_from([None, "group", "when"]))
+        scope = draw(SCOPE_KIND)
         if scope == "group":
             rule["applies_to"] = {"groups": ["g"]}
         elif scope == "when":
-            rule["applies_to"] = {"when": draw(thresholds())}
+            rule["applies_to"] = {"when": draw(THRESHOLDS)}
         rules.append(rule)
-    unknowns = draw(st.sampled_from([{"unknowns": "exclude"},
-                                     {"unknowns": "credit", "unknown_credit": 0.5}]))
     return Policy.model_validate({
         "name": "prop", "title": "t", "version": "1", "description": "d",
-        "sources": {"s": {"title": "s"}}, "scoring": unknowns, "groups": {"g": ["AAA", "XAB"]},
+        "sources": {"s": {"title": "s"}}, "scoring": draw(UNKNOWNS),
+        "groups": {"g": ["AAA", "XAB"]},
         "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]},
                     {"id": "b", "title": "b", "intent": "i", "sources": ["s"]}],
         "derive": derive, "rules": rules,
@@ -142,23 +181,32 @@ def _outcome(rate: float) -> dict:
     return {"tariff_rate": rate, "legal_authority": "unspecified", "status": "threatened"}
 
 
+def _maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.none() | strategy
+
+
+PROFILE_VALUES = st.fixed_dictionaries({
+    **{name: _maybe(NUMBERS[kind]) for name, kind in NUMERIC.items() if "." not in name},
+    "m1": _maybe(st.fixed_dictionaries({}, optional={k: NUMBERS["share"] for k in KEYS})),
+    "b1": _maybe(st.booleans()),
+    "e1": _maybe(STATUS),
+    "o1": _maybe(STAGE),
+    "t1": _maybe(st.lists(SCOPE_VALUE, unique=True)),
+    "d1": _maybe(DATE | st.dates()),
+    "c1": _maybe(st.sampled_from(["CHN", "MEX", "VNM"])),
+})
+CODE = st.sampled_from(["AAA", "XAB", "XAC"])
+
+
 @st.composite
 def profiles(draw) -> Profile:
-    values: dict = {}
-    for name, kind in NUMERIC.items():
-        if "." not in name:
-            values[name] = draw(st.none() | _number(kind))
-    values["m1"] = draw(st.none() | st.fixed_dictionaries(
-        {}, optional={k: _number("share") for k in KEYS}))
-    values["b1"] = draw(st.none() | st.booleans())
-    values["e1"] = draw(st.none() | st.sampled_from(STATUSES))
-    values["o1"] = draw(st.none() | st.sampled_from(STAGES))
-    values["t1"] = draw(st.none() | st.lists(st.sampled_from(SCOPE), unique=True))
-    values["d1"] = draw(st.none() | st.sampled_from(DATES) | st.dates())
-    values["c1"] = draw(st.none() | st.sampled_from(["CHN", "MEX", "VNM"]))
-    code = draw(st.sampled_from(["AAA", "XAB", "XAC"]))
-    return Profile.model_validate({"partner": {"code": code}, "indicators": {
+    values = draw(PROFILE_VALUES)
+    return Profile.model_validate({"partner": {"code": draw(CODE)}, "indicators": {
         k: {"value": v, "illustrative": True} for k, v in values.items() if v is not None}})
+
+
+PROFILE_LISTS = st.lists(profiles(), min_size=1, max_size=5)
+POLICIES = policies()
 
 
 def _agree(policy: Policy, people: list[Profile], explained: bool = True) -> None:
@@ -190,7 +238,7 @@ _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
 
 
 @settings(max_examples=400, **_SETTINGS)
-@given(policies(), st.lists(profiles(), min_size=1, max_size=5))
+@given(POLICIES, PROFILE_LISTS)
 
 
 def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None:
@@ -199,7 +247,7 @@ def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None
 
 @pytest.mark.slow
 @settings(max_examples=10_000, **_SETTINGS)
-@given(policies(), st.lists(profiles(), min_size=1, max_size=5))
+@given(POLICIES, PROFILE_LISTS)
 
 
 def test_rete_and_reference_agree_10k(policy: Policy, people: list[Profile]) -> None:
