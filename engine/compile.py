@@ -488,8 +488,7 @@ class _Compiler:
 
 def _quote_width(doc: Document, loc: cx.Loc) -> int:
     """Expression columns count from the text; a quoted YAML scalar starts one column later."""
-    _, col = doc.mark(loc)
-    return 0 if col is None else 1
+    return 1 if tuple(loc) in doc.quoted else 0
 
 
 def _share_map_key_problem(base: str, key: str, keys: list[str]) -> tuple[str, str | None]:

@@ -9,7 +9,6 @@ explanations read, so a threshold written as a mapping and the same threshold wr
 from __future__ import annotations
 
 import ast
-import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -69,11 +68,6 @@ class Compare:
     right: Term
     loc: Loc
     offset: int = 0
-
-    @property
-    def is_threshold(self) -> bool:
-        """One indicator against a literal: yields observed value, limit and margin."""
-        return isinstance(self.left, Ref) and isinstance(self.right, Lit)
 
 
 @dataclass(frozen=True)
@@ -256,6 +250,3 @@ def refs(term: Term) -> list[str]:
         return refs(term.left) + refs(term.right)
     return []
 
-
-def is_date(value: Any) -> bool:
-    return isinstance(value, dt.date)

@@ -81,6 +81,7 @@ class Document:
     value_marks: dict[Path_, tuple[int, int]]
     key_marks: dict[Path_, tuple[int, int]]
     problems: tuple[Problem, ...] = ()   # found while loading but not fatal (duplicate keys)
+    quoted: frozenset[Path_] = frozenset()   # scalars written in quotes: text starts a column later
 
     def mark(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `loc`, or of its nearest ancestor that exists in the file."""
@@ -161,7 +162,7 @@ def load_yaml(path: str | Path) -> Document:
     builder = _Builder(str(path), loader)
     data = builder.build(root, ())
     return Document(str(path), data, builder.value_marks, builder.key_marks,
-                    tuple(builder.problems))
+                    tuple(builder.problems), frozenset(builder.quoted))
 
 
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> InputError:
@@ -225,6 +226,7 @@ class _Builder:
         self.value_marks: dict[Path_, tuple[int, int]] = {}
         self.key_marks: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self.quoted: set[Path_] = set()
 
     def build(self, node: yaml.Node, loc: Path_) -> Any:
         self.value_marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -232,6 +234,8 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if node.style in ("'", '"'):
+            self.quoted.add(loc)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, loc: Path_) -> dict[str, Any]:
