@@ -35,14 +35,15 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 _CACHE: dict[tuple[str, int, int], object] = {}
 
 
-def _cached(path: Path, build):
-    """build() once per file version (path, size, modification time); errors are not cached."""
+def _cached(path: Path, build, *, fresh=lambda value: True):
+    """build() once per file version (path, size, modification time), and again when `fresh`
+    says what was built has gone stale; errors are not cached."""
     try:
         info = path.stat()
         key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
     except OSError:
         return build()                    # the loader reports why it cannot be read
-    if key not in _CACHE:
+    if key not in _CACHE or not fresh(_CACHE[key]):
         _CACHE[key] = build()
     return _CACHE[key]
 
@@ -52,7 +53,9 @@ def load_policy(path: str | Path | None = None) -> CompiledPolicy:
 
     An unchanged file compiles once per process (keyed by path, size and modification time)."""
     path = Path(path or locate.default_policy())
-    return _cached(path, lambda: _load_policy(path))
+    # an unchanged policy whose catalog changed compiles again
+    return _cached(path, lambda: _load_policy(path),
+                   fresh=lambda compiled: load_catalog(compiled.catalog_path) is compiled.catalog)
 
 
 def _load_policy(path: Path) -> CompiledPolicy:
@@ -61,6 +64,7 @@ def _load_policy(path: Path) -> CompiledPolicy:
     catalog_path = catalog_of(path, policy.indicators, doc)
     compiled = compile_policy(policy, load_catalog(catalog_path), doc)
     compiled.path = str(path)
+    compiled.catalog_path = str(catalog_path) if catalog_path else None
     return compiled
 
 

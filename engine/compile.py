@@ -92,6 +92,7 @@ class CompiledPolicy:
     rulesets: list[tuple[str, dict[str, Any]]]        # (ruleset name, ruleset JSON)
     engine_rules: dict[str, tuple[str, str]]          # engine rule name -> (kind, id)
     path: str | None = None                           # the policy file, when loaded from one
+    catalog_path: str | None = None                   # its catalog file (None: the shipped one)
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:

@@ -529,3 +529,25 @@ def test_an_edited_catalog_is_read_again(ws):
     after = api.load_policy(ws.policy_path)
     assert after.catalog.indicators["china_import_share"].label == "Share of imports from China"
     assert after.hash != before.hash
+
+
+def test_an_unchanged_policy_compiles_again_when_its_catalog_changes(tmp_path):
+    import os
+    import shutil
+    import time
+
+    from engine import api
+
+    fixtures = Path(__file__).parent / "fixtures"
+    for name in ("policy.yaml", "indicators.yaml"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    first = api.load_policy(tmp_path / "policy.yaml")
+    assert api.load_policy(tmp_path / "policy.yaml") is first      # cached while unchanged
+    catalog = tmp_path / "indicators.yaml"
+    catalog.write_text(catalog.read_text().replace("label: Rerouting share",
+                                                   "label: Share of exports rerouted"))
+    later = time.time_ns() + 10**9
+    os.utime(catalog, ns=(later, later))
+    again = api.load_policy(tmp_path / "policy.yaml")
+    assert again is not first and again.hash != first.hash
+    assert again.catalog.indicators["rerouting_share"].label == "Share of exports rerouted"
