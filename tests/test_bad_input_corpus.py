@@ -132,8 +132,6 @@ def _command(mode: str, path: Path, output: Path) -> list[str]:
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", CASES)
-
-
 def test_bad_input_exits_2_naming_the_file(case: str, mode: str, tmp_path: Path) -> None:
     path = _make(case, tmp_path)
     output = tmp_path / "out" / "result.json"

@@ -72,8 +72,6 @@ def test_partners_are_ordered_by_code(run_cli, fixture_dir):
 
 
 @pytest.mark.parametrize(("threshold", "code"), [("50", 1), ("12.6", 1), ("12.5", 0), ("0", 0)])
-
-
 def test_fail_under_exits_1_only_when_a_score_is_below_it(run_cli, fixture_dir, threshold,
                                                           code):
     done = _evaluate_json(run_cli, fixture_dir, "--fail-under", threshold)   # score 12.5
@@ -197,8 +195,6 @@ def test_an_unexpected_exception_exits_3(monkeypatch, capsys, fixture_dir):
     ("schema", "profile"),                                   # unknown schema kind
     (),                                                      # nothing at all
 ])
-
-
 def test_usage_errors_exit_2_without_a_traceback(run_cli, args):
     done = run_cli(*args)
     assert done.returncode == 2, (args, done.stdout, done.stderr)
@@ -264,8 +260,6 @@ def test_explain_an_unknown_rule_exits_2_with_did_you_mean(run_cli, fixture_dir)
 
 
 @pytest.mark.parametrize("kind", ["policy", "partner", "catalog"])
-
-
 def test_schema_prints_a_valid_draft_2020_12_schema(run_cli, kind):
     done = run_cli("schema", kind)
     assert done.returncode == 0, done.stderr
@@ -276,8 +270,6 @@ def test_schema_prints_a_valid_draft_2020_12_schema(run_cli, kind):
 
 @pytest.mark.parametrize(("kind", "fixture"), [("policy", "policy.yaml"),
                                                ("catalog", "indicators.yaml")])
-
-
 def test_the_schemas_accept_the_fixture_files(run_cli, fixture_dir, kind, fixture):
     schema = json.loads(run_cli("schema", kind).stdout)
     data = json.loads(json.dumps(load_yaml(fixture_dir / fixture).data,

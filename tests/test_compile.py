@@ -73,8 +73,6 @@ def test_unknown_indicator_inside_expression_text_points_at_the_word(ws):
 
 
 @pytest.mark.parametrize("limit", [1.5, -0.1, 20])
-
-
 def test_a_share_limit_outside_0_to_1_is_refused(ws, limit):
     path = _edited(ws, "limit: 0.2}", f"limit: {limit}}}")
     assert_input_error(_refused(path), path, 25, 74,
@@ -82,8 +80,6 @@ def test_a_share_limit_outside_0_to_1_is_refused(ws, limit):
 
 
 @pytest.mark.parametrize("limit", [0, 1, 0.0, 1.0])
-
-
 def test_share_limits_of_exactly_0_and_1_are_accepted(ws, limit):
     compiled = ws.compile(_with_require(ws, {"indicator": "china_import_share",
                                              "comparison": "at_most", "limit": limit}))
@@ -127,8 +123,6 @@ def test_an_ordered_enum_compiles_at_least_to_a_rank_in_the_violation_form(ws):
     ("none", "violated"), ("multilateral_regimes", "violated"),
     ("case_by_case", "satisfied"), ("all_us_unilateral", "satisfied"),
 ])
-
-
 def test_an_ordered_enum_is_judged_by_rank(ws, stage, verdict):
     profile = ws.vnm_data()
     profile["indicators"]["export_control_alignment"] = {"value": stage, "illustrative": True}
@@ -153,8 +147,6 @@ def test_one_misused_comparison_is_reported_once(ws):
 
 @pytest.mark.parametrize(("eapa", "verdict"), [(7, "satisfied"), (1, "violated"),
                                                 (None, "unknown")])
-
-
 def test_a_derived_fact_tested_with_equals_in_require_is_judged_three_ways(ws, eapa, verdict):
     """docs/policy-language.md: derived facts are tested with == or != anywhere."""
     path = _edited(ws, TS_LINE, "require: \"transshipment_risk == 'high'\"")
@@ -231,8 +223,6 @@ def test_an_unknown_demand_is_refused_with_did_you_mean(ws):
 
 
 @pytest.mark.parametrize(("section", "index"), [("rules", 0), ("demands", 1), ("derive", 0)])
-
-
 def test_an_unknown_source_is_refused(ws, section, index):
     data = ws.policy_data()
     data[section][index]["sources"] = ["s1", "s11"]
@@ -271,8 +261,6 @@ def _tiers(*bounds: float) -> list[dict[str, Any]]:
     ((50, 80, 0), "min_score must be below the previous tier's (80 >= 50)"),
     ((80, 10), "the last tier must start at 0 so every score has a tier, not 10"),
 ])
-
-
 def test_tier_bounds_must_strictly_decrease_to_zero(ws, bounds, message):
     data = ws.policy_data()
     data["tiers"] = _tiers(*bounds)
@@ -420,8 +408,6 @@ def test_more_fact_fields_than_the_engine_allows_are_refused(ws):
 
 
 @pytest.mark.parametrize("name", ["sid", "id", "kind"])
-
-
 def test_an_indicator_named_like_a_reserved_fact_field_is_refused_or_judged_right(ws, name):
     catalog = ws.catalog_data()
     catalog["indicators"][name] = {"label": "Reserved", "type": "count", "description": "d",
@@ -456,8 +442,6 @@ def test_an_indicator_named_like_a_reserved_fact_field_is_refused_or_judged_righ
     ("china_import_share <= 0.2 if true else false", "expected a comparison"),
     ("china_import_share <=", "cannot parse condition"),
 ])
-
-
 def test_expressions_outside_the_small_grammar_are_refused(ws, expression, message):
     path = ws.write_policy(_with_require(ws, expression))
     error = _refused(path)

@@ -61,8 +61,6 @@ def test_the_fixture_partner_exceeds_the_share_limit_by_16_5_points(ws):
     ("above", 0.2, "satisfied", "US share of exports 30% meets the 20% minimum (10 points above)",
      0.1),
 ])
-
-
 def test_threshold_messages_state_value_limit_and_gap(ws, comparison, limit, status, message,
                                                       margin):
     finding = _finding(ws, require=_threshold("us_export_share", comparison, limit))
@@ -88,8 +86,6 @@ def test_a_value_equal_to_an_above_limit_is_not_said_to_be_below_it(ws):
     ("by_group.steel <= 0.25",
      "Chinese share by group (steel) 30% exceeds the 25% limit by 5 points"),
 ])
-
-
 def test_messages_use_the_unit_of_the_indicator(ws, require, message):
     assert _finding(ws, require=require).message == message
 
@@ -116,8 +112,6 @@ def test_a_violated_composite_names_every_failing_check(ws):
     ("at_most", 0.2, 0.365), ("at_most", 0.5, 0.365), ("below", 0.4, 0.365),
     ("at_least", 0.5, 0.365), ("at_least", 0.1, 0.365), ("above", 0.3, 0.365),
 ])
-
-
 def test_the_margin_is_negative_past_the_limit_and_positive_inside(ws, comparison, limit, value):
     finding = _finding(ws, require=_threshold("china_import_share", comparison, limit),
                        china_import_share=value)
@@ -192,8 +186,6 @@ def test_because_names_the_fact_its_inference_and_the_figures_it_used(ws):
     (1, "not_concluded", 1),
     (None, "unknown", None),
 ])
-
-
 def test_because_says_when_the_fact_was_not_concluded_or_undecided(ws, eapa, status, observed):
     finding = _finding(ws, rule="ts-risk", eapa_case_count=eapa)
     (step,) = finding.because

@@ -31,8 +31,6 @@ def test_there_are_features_and_policies() -> None:
 
 
 @pytest.mark.parametrize("policy_path", POLICIES, ids=lambda p: p.name)
-
-
 def test_every_rule_and_inference_is_named_in_a_scenario(policy_path: Path) -> None:
     compiled = api.load_policy(policy_path)
     text = _scenario_text()
@@ -42,8 +40,6 @@ def test_every_rule_and_inference_is_named_in_a_scenario(policy_path: Path) -> N
 
 
 @pytest.mark.parametrize("policy_path", POLICIES, ids=lambda p: p.name)
-
-
 def test_every_demand_has_a_feature(policy_path: Path) -> None:
     compiled = api.load_policy(policy_path)
     text = _scenario_text()

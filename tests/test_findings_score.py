@@ -74,8 +74,6 @@ def test_a_null_figure_is_unknown_not_zero(ws):
 
 
 @pytest.mark.parametrize("limit", [0.0, 0.2, 1.0])
-
-
 def test_a_missing_indicator_is_never_satisfied_nor_violated_whatever_the_limit(ws, limit):
     data = ws.policy_data()
     data["rules"][0]["require"]["limit"] = limit
@@ -192,8 +190,6 @@ def test_a_not_applicable_finding_says_who_the_rule_covers(ws):
 @pytest.mark.parametrize(("share", "verdict"), [
     (None, "unknown"), (0.05, "not_applicable"), (0.1, "satisfied"), (0.3, "satisfied"),
 ])
-
-
 def test_applies_to_when_decides_the_scope_and_missing_data_leaves_it_unknown(ws, share,
                                                                            verdict):
     profile = ws.vnm_data()
@@ -227,8 +223,6 @@ def test_unknowns_excluded_leave_the_denominator(ws):
     (0.5, 55.0),                                      # 100 * (3 + 2.5) / 10
     (1.0, 80.0),                                      # 100 * (3 + 5) / 10
 ])
-
-
 def test_unknowns_credited_earn_a_share_of_their_weight(ws, credit, score):
     card = ws.evaluate(_scoring_policy(ws, unknowns="credit", unknown_credit=credit), MIXED)
     assert card.score == score
@@ -296,8 +290,6 @@ def test_only_not_applicable_rules_give_no_score(ws):
 
 
 @pytest.mark.parametrize(("min_coverage", "provisional"), [(0.6, True), (0.5, False)])
-
-
 def test_coverage_under_min_coverage_marks_the_verdict_provisional(ws, min_coverage,
                                                                    provisional):
     card = ws.evaluate(_scoring_policy(ws, min_coverage=min_coverage), MIXED)
@@ -377,8 +369,6 @@ def _less_data(indicators: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(indicators=profiles())
-
-
 def test_removing_a_figure_never_yields_a_verdict_that_was_not_there(ws, indicators):
     """For every rule, the verdict after removing one figure (an indicator, or a key of a
     share map) is the verdict before, or `unknown`. So removing an indicator never yields

@@ -79,8 +79,6 @@ def test_parse_reports_duplicate_keys_together_with_validation_errors(tmp_path):
     ("a: &x [1, 2]\nb: *x\n", 1, 4),              # refused at the anchor, before the alias
     ("a: 1\nb: *x\n", 2, 4),                      # an alias to nothing
 ])
-
-
 def test_anchors_and_aliases_are_refused(tmp_path, text, line, col):
     path, message = _refused(tmp_path, text)
     assert f"{path}:{line}:{col}:" in message
@@ -102,8 +100,6 @@ def test_an_alias_bomb_is_refused_before_it_grows(tmp_path):
     "!!python/object/new:os.system",
     "!!python/name:os.system",
 ])
-
-
 def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
     marker = tmp_path / "MARKER"
     path, message = _refused(tmp_path, f'a: {tag} ["touch {marker}"]\n')
@@ -114,8 +110,6 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
 
 @pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n",
                                   "a: !custom 1\n", "a: !!omap [b: 1]\n"])
-
-
 def test_tags_beyond_plain_values_are_refused(tmp_path, text):
     path, message = _refused(tmp_path, text)
     assert f"{path}:1:4:" in message and "tag" in message
@@ -151,8 +145,6 @@ def test_an_unclosed_quote_is_reported_with_a_position(tmp_path):
     ("  \n\n", "file is empty"),
     ("# only a comment\n", "file holds no YAML document"),
 ])
-
-
 def test_an_empty_file_is_refused(tmp_path, text, expected):
     path, message = _refused(tmp_path, text)
     assert message == f"{path}:1:1: {expected}"
@@ -165,8 +157,6 @@ def test_an_empty_file_is_refused(tmp_path, text, expected):
     ("~: x\n", 1, 1),
     ("? [a, b]\n: c\n", 1, 3),                    # at the key itself, after '? '
 ])
-
-
 def test_keys_must_be_text(tmp_path, text, line, col):
     path, message = _refused(tmp_path, text)
     assert f"{path}:{line}:{col}:" in message and "keys must be text" in message
@@ -319,8 +309,6 @@ def test_nan_in_a_profile_is_refused_at_its_line(ws):
 
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", "{value: .inf, illustrative: true}"])
-
-
 def test_infinity_in_a_profile_is_refused(ws, value):
     from engine import api
 
@@ -344,8 +332,6 @@ def test_nan_in_a_profile_is_reported_as_nan_not_as_a_boolean(ws):
     ("limit: 0.2}", "limit: .nan}", 25),
     ("weight: 3", "weight: .inf", 23),
 ])
-
-
 def test_nan_and_infinity_in_a_policy_are_refused(ws, old, new, line):
     from engine import api
 
@@ -378,8 +364,6 @@ def test_a_number_as_the_version_asks_for_quotes(ws):
 
 
 @pytest.mark.parametrize("written", ["1e-5", "{value: 1e-5, illustrative: true}"])
-
-
 def test_1e_minus_5_in_a_profile_is_text_and_the_message_suggests_a_dotted_mantissa(ws, written):
     from engine import api
 

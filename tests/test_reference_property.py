@@ -248,8 +248,6 @@ _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
 
 @settings(max_examples=400, **_SETTINGS)
 @given(POLICIES, PROFILE_LISTS)
-
-
 def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people)
 
@@ -257,8 +255,6 @@ def test_rete_and_reference_agree(policy: Policy, people: list[Profile]) -> None
 @pytest.mark.slow
 @settings(max_examples=10_000, **_SETTINGS)
 @given(POLICIES, PROFILE_LISTS)
-
-
 def test_rete_and_reference_agree_10k(policy: Policy, people: list[Profile]) -> None:
     _agree(policy, people, explained=False)
 

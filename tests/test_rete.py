@@ -73,8 +73,6 @@ def _expected_signs(x: float) -> set[str]:
     ((1e-05, 2), "[1.0e-05,2]"),
     ([True, None, "x"], '[true,null,"x"]'),
 ])
-
-
 def test_engine_json_writes_exponents_with_a_dotted_mantissa(value, text):
     assert engine_json(value) == text
 
@@ -86,8 +84,6 @@ def test_engine_json_leaves_text_that_looks_like_an_exponent_alone():
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, {"a": [1.0, math.nan]},
                                    [{"b": -math.inf}]])
-
-
 def test_engine_json_refuses_nan_and_infinity(value):
     with pytest.raises(ValueError):
         engine_json(value)
@@ -110,8 +106,6 @@ def _sign_network() -> Network:
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
-
-
 def test_any_finite_float_survives_the_serialiser_and_the_engine(x):
     text = engine_json({"x": x, "nested": [x, {"y": x}]})
     assert json.loads(text) == {"x": x, "nested": [x, {"y": x}]}
@@ -347,8 +341,6 @@ def test_canary_delete_state_where_nothing_fired():
 
 
 @pytest.mark.slow
-
-
 def test_canary_512_distinct_tests_on_one_field_hang_the_engine():
     """Expected outcome: the assert never returns (100% CPU), so the subprocess is killed at
     the timeout. 511 distinct tests still answer at once (control, printed first)."""
