@@ -119,6 +119,7 @@ class Judgement:
     facts: dict
     values: dict
     fired: set[str]
+    weighted: list[score.Weighted]
     totals: score.Totals
     tier: Tier | None
     caps: dict[str, str]          # violated rule -> the tier it caps at
@@ -139,7 +140,7 @@ def judge(compiled: CompiledPolicy, profile: Profile) -> Judgement:
     caps = {r: compiled.rules[r].rule.caps_tier for r, v in verdicts.items()
             if v == Verdict.VIOLATED and compiled.rules[r].rule.caps_tier}
     tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
-    return Judgement(verdicts, facts, values, fired, total, tier, caps)
+    return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps)
 
 
 def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Scorecard:
@@ -158,8 +159,7 @@ def _scorecard(compiled: CompiledPolicy, profile: Profile, judged: Judgement, fo
                path: str | None) -> Scorecard:
     policy = compiled.policy
     total, tier, caps = judged.totals, judged.tier, judged.caps
-    weighted = [score.Weighted(f.demand, f.weight, f.status) for f in found]
-    per_demand = score.demand_totals(weighted, policy)
+    per_demand = score.demand_totals(judged.weighted, policy)
     demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
                     for d in policy.demands)
     return Scorecard(
