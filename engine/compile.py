@@ -157,8 +157,8 @@ class _Compiler:
     # --- reporting ---------------------------------------------------------------------------
     def problem(self, loc: cx.Loc, message: str, hint: str | None = None, *,
                 key: bool = False, offset: int = 0) -> None:
-        path = self.doc.path if self.doc else f"<policy {self.policy.name}>"
-        line, col = self.doc.mark(loc, key=key) if self.doc else (None, None)
+        path, line, col = self.doc.where(loc, key=key) if self.doc else \
+            (f"<policy {self.policy.name}>", None, None)
         if col is not None and offset and isinstance(self._raw(loc), str):
             col += offset + _quote_width(self.doc, loc)
         problem = Problem(path, line, col, message, hint)
@@ -489,7 +489,7 @@ class _Compiler:
 
 def _quote_width(doc: Document, loc: cx.Loc) -> int:
     """Expression columns count from the text; a quoted YAML scalar starts one column later."""
-    return 1 if tuple(loc) in doc.quoted else 0
+    return 1 if doc.is_quoted(loc) else 0
 
 
 def _share_map_key_problem(base: str, key: str, keys: list[str]) -> tuple[str, str | None]:

@@ -96,10 +96,17 @@ class Document:
             loc = loc[:-1]
             key = False
 
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[str, int, int]:
+        """The file, line and column of `loc` (an assembled overlay answers from several files)."""
+        return (self.path, *self.mark(loc, key=key))
+
+    def is_quoted(self, loc: Path_) -> bool:
+        return tuple(loc) in self.quoted
+
     def error(self, loc: Path_, message: str, *, key: bool = False,
               hint: str | None = None, col_offset: int = 0) -> InputError:
-        line, col = self.mark(loc, key=key)
-        return InputError.at(self.path, message, line, col + col_offset, hint)
+        path, line, col = self.where(loc, key=key)
+        return InputError.at(path, message, line, col + col_offset, hint)
 
 
 def read_text(path: Path) -> str:

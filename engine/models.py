@@ -228,6 +228,26 @@ class Scoring(Strict):
     unknowns: Literal["exclude", "credit"] = "exclude"
     unknown_credit: Annotated[Number, Field(ge=0, le=1)] = 0.0
     min_coverage: Annotated[Number, Field(ge=0, le=1)] = 0.0
+    # how an excepted (waived) violation counts: left out of the score, counted as satisfied,
+    # or still counted as violated (the waiver is then only recorded)
+    excepted: Literal["excluded", "satisfied", "violated"] = "excluded"
+
+
+class Dated(Strict):
+    """In force from `effective` through `expires` (both days included); open-ended if absent."""
+
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _expires_after_effective(self) -> Dated:
+        if self.effective and self.expires and self.expires < self.effective:
+            raise ValueError(f"expires {self.expires} is before effective {self.effective}")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.effective is None or self.effective <= on) and \
+            (self.expires is None or on <= self.expires)
 
 
 class Demand(Strict):
@@ -250,7 +270,7 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
-class Rule(Strict):
+class Rule(Dated):
     id: ID
     demand: ID
     title: StrictStr
@@ -295,10 +315,9 @@ class OutcomeStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
-class Outcome(Strict):
+class Outcome(Dated):
     tariff_rate: Annotated[Number, Field(ge=0, le=1000)]
     legal_authority: LegalAuthority
-    effective: dt.date | None = None
     review: dt.date | None = None
     status: OutcomeStatus
     note: StrictStr | None = None
@@ -308,7 +327,85 @@ class Tier(Strict):
     id: ID
     title: StrictStr
     min_score: Annotated[Number, Field(ge=0, le=100)]
-    outcome: Outcome
+    # one outcome, or its history: the one in force on the evaluation date applies
+    outcome: Outcome | list[Outcome]
+
+    def outcome_on(self, day: dt.date) -> Outcome | None:
+        if isinstance(self.outcome, Outcome):
+            return self.outcome
+        in_force = [o for o in self.outcome if o.in_force(day)]
+        return max(in_force, key=lambda o: o.effective or dt.date.min) if in_force else None
+
+
+# --- variants: changes by id, per-partner terms, exceptions ---------------------------------
+
+class RuleChange(Dated):
+    """What an overlay, a term or `--set` may change in an existing rule."""
+
+    limit: Scalar | list[StrictStr] | None = None          # the rule's one limit
+    limits: dict[StrictStr, Scalar | list[StrictStr]] | None = None   # by indicator, if several
+    weight: Annotated[Number, Field(gt=0, le=100)] | None = None
+    severity: Severity | None = None
+    caps_tier: ID | None = None
+    title: StrictStr | None = None
+    rationale: StrictStr | None = None
+    sources: list[ID] | None = None
+    limit_basis: ID | None = None
+    applies_to: AppliesTo | None = None
+    require: Condition | None = None
+    disabled: StrictBool = False
+
+
+class TierChange(Strict):
+    title: StrictStr | None = None
+    min_score: Annotated[Number, Field(ge=0, le=100)] | None = None
+    outcome: Outcome | list[Outcome] | None = None
+
+
+class Changes(Strict):
+    rules: dict[ID, RuleChange] = Field(default_factory=dict)
+    tiers: dict[ID, TierChange] = Field(default_factory=dict)
+
+
+class Term(Dated):
+    """Terms agreed with one partner or a group: its own limits, extra rules, outcomes."""
+
+    id: ID
+    title: StrictStr
+    partners: list[ISO3] | None = None
+    groups: list[ID] | None = None
+    sources: list[ID] = Field(min_length=1)
+    change: Changes = Field(default_factory=Changes)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_who(self) -> Term:
+        if not self.partners and not self.groups:
+            raise ValueError("a term names the 'partners' or 'groups' it applies to")
+        return self
+
+
+class Waiver(Strict):
+    """An exception granted to one partner for one rule (`exceptions:` in the policy)."""
+
+    id: ID
+    partner: ISO3
+    rule: ID
+    justification: StrictStr
+    granted: dt.date
+    expires: dt.date | None = None
+    sources: list[ID] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _expires_after_granted(self) -> Waiver:
+        if self.expires and self.expires < self.granted:
+            raise ValueError(f"expires {self.expires} is before granted {self.granted}")
+        return self
+
+    def state_on(self, day: dt.date) -> str:
+        if day < self.granted:
+            return "not_yet_granted"
+        return "expired" if self.expires and day > self.expires else "active"
 
 
 class Policy(Strict):
@@ -324,6 +421,8 @@ class Policy(Strict):
     derive: list[Derivation] = Field(default_factory=list)
     rules: list[Rule] = Field(min_length=1)
     tiers: list[Tier] = Field(min_length=1)
+    terms: list[Term] = Field(default_factory=list)
+    exceptions: list[Waiver] = Field(default_factory=list)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -340,7 +439,7 @@ def known_fields() -> set[str]:
     names: set[str] = set()
     for model in (Indicator, Catalog, Figure, PartnerInfo, Profile, Threshold, AllOf, AnyOf,
                   NotOf, Source, Scoring, Demand, AppliesTo, Rule, Derivation, Outcome, Tier,
-                  Policy):
+                  Policy, RuleChange, TierChange, Changes, Term, Waiver, Overlay, ScoringChange):
         names |= {f.alias or n for n, f in model.model_fields.items()}
     return names
 
@@ -383,15 +482,15 @@ def _problem(doc: Any, error: dict) -> Any:
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), sorted(known_fields()), n=1, cutoff=0.6)
-        line, col = doc.mark(loc, key=True)
-        return Problem(doc.path, line, col, f"unknown field '{loc[-1]}'",
+        path, line, col = doc.where(loc, key=True)
+        return Problem(path, line, col, f"unknown field '{loc[-1]}'",
                        f"did you mean '{close[0]}'?" if close else None)
     if kind == "missing":
-        line, col = doc.mark(loc[:-1])
-        return Problem(doc.path, line, col, f"missing required field '{loc[-1]}'")
-    line, col = doc.mark(loc)
+        path, line, col = doc.where(loc[:-1])
+        return Problem(path, line, col, f"missing required field '{loc[-1]}'")
+    path, line, col = doc.where(loc)
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    return Problem(doc.path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
+    return Problem(path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
 
 
 def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:
@@ -426,3 +525,40 @@ def _friendly(kind: str, msg: str, value: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"{value!r} is not a valid id or code ({msg.split(' ', 2)[-1]})"
     return msg.removeprefix("Value error, ")
+
+
+# --- overlays (`extends:`) --------------------------------------------------------------------
+
+class ScoringChange(Strict):
+    unknowns: Literal["exclude", "credit"] | None = None
+    unknown_credit: Annotated[Number, Field(ge=0, le=1)] | None = None
+    min_coverage: Annotated[Number, Field(ge=0, le=1)] | None = None
+    excepted: Literal["excluded", "satisfied", "violated"] | None = None
+
+
+class Overlay(Strict):
+    """A policy written as changes to another: everything but `extends` and `name` is optional.
+    Lists add (new ids only), maps add or replace by key, `change` edits by id, `tiers` replaces
+    the whole table."""
+
+    extends: StrictStr
+    name: ID
+    title: StrictStr | None = None
+    version: StrictStr | None = None
+    description: StrictStr | None = None
+    indicators: StrictStr | None = None
+    sources: dict[ID, Source] = Field(default_factory=dict)
+    scoring: ScoringChange | None = None
+    groups: dict[ID, list[ISO3]] = Field(default_factory=dict)
+    demands: list[Demand] = Field(default_factory=list)
+    derive: list[Derivation] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    change: Changes = Field(default_factory=Changes)
+    tiers: list[Tier] | None = None
+    terms: list[Term] = Field(default_factory=list)
+    exceptions: list[Waiver] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_text(cls, value: Any) -> Any:
+        return Policy._version_is_text(value)
