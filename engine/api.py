@@ -7,17 +7,26 @@ re-exports it lazily so that `tradepolicy --help` imports none of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from engine import explain, findings, locate, score
+from engine import explain, findings, locate, score, variants
 from engine.catalog import check_profile
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire, profile_values, with_computed
 from engine.load import load_yaml
-from engine.models import Catalog, Policy, Profile, Tier, parse
-from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
+from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
+from engine.results import (
+    DemandScore,
+    ExceptionNote,
+    Outcome,
+    PolicyStamp,
+    Report,
+    Scorecard,
+    Verdict,
+)
 
 
 @dataclass(frozen=True)
@@ -48,24 +57,126 @@ def _cached(path: Path, build, *, fresh=lambda value: True):
     return _CACHE[key]
 
 
-def load_policy(path: str | Path | None = None) -> CompiledPolicy:
-    """Load, validate and compile a policy file (the shipped default when path is None).
+def load_policy(path: str | Path | None = None,
+                settings: tuple[str, ...] | list[str] = ()) -> CompiledPolicy:
+    """Load, validate and compile a policy file (the shipped default when path is None), with
+    the chain of policies it `extends:` and any `--set` changes (TARGET.FIELD=VALUE) on top.
 
     An unchanged file compiles once per process (keyed by path, size and modification time)."""
     path = Path(path or locate.default_policy())
-    # an unchanged policy whose catalog changed compiles again
-    return _cached(path, lambda: _load_policy(path),
-                   fresh=lambda compiled: load_catalog(compiled.catalog_path) is compiled.catalog)
+    settings = tuple(settings)
+    compiled = _cached(path, lambda: _load_policy(path),
+                       fresh=lambda done: _still_fresh(done))
+    return with_settings(compiled, settings) if settings else compiled
+
+
+def _still_fresh(compiled: CompiledPolicy) -> bool:
+    """An unchanged file whose catalog or base policies changed compiles again."""
+    if load_catalog(compiled.catalog_path) is not compiled.catalog:
+        return False
+    return all(_stamp_of(Path(p)) == stamp for p, stamp in compiled.source_stamps)
+
+
+def _stamp_of(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
 
 
 def _load_policy(path: Path) -> CompiledPolicy:
-    doc = load_yaml(path)
-    policy = parse(Policy, doc)
-    catalog_path = catalog_of(path, policy.indicators, doc)
-    compiled = compile_policy(policy, load_catalog(catalog_path), doc)
-    compiled.path = str(path)
-    compiled.catalog_path = str(catalog_path) if catalog_path else None
+    assembled = variants.assemble(path, locate.data_dir("policies"))
+    compiled = _compile(assembled)
+    compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in assembled.chain[1:])
+    _check_terms(compiled)
     return compiled
+
+
+def _compile(assembled: variants.Assembled) -> CompiledPolicy:
+    policy = parse(Policy, assembled)
+    catalog_path = catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
+    compiled = compile_policy(policy, load_catalog(catalog_path), assembled)
+    compiled.path = assembled.path
+    compiled.catalog_path = str(catalog_path) if catalog_path else None
+    compiled.source = assembled
+    _check_exceptions(compiled, assembled)
+    return compiled
+
+
+def _check_terms(compiled: CompiledPolicy) -> None:
+    """Every term is compiled once at load, so a bad one is reported with its line now rather
+    than when the first partner it covers is evaluated."""
+    problems = []
+    for index, term in enumerate(compiled.policy.terms):
+        _check_term_names(compiled, index, term, problems)
+        try:
+            _compile(variants.with_terms(compiled.source, [index], compiled.policy.terms)[0])
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+
+
+def _check_term_names(compiled: CompiledPolicy, index: int, term, problems: list) -> None:
+    for i, group in enumerate(term.groups or []):
+        if group not in compiled.policy.groups:
+            problems += compiled.source.error(("terms", index, "groups", i),
+                                              f"no group '{group}'").problems
+    for i, source in enumerate(term.sources):
+        if source not in compiled.policy.sources:
+            problems += compiled.source.error(("terms", index, "sources", i),
+                                              f"no source '{source}'").problems
+
+
+def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
+    from engine.catalog import did_you_mean
+
+    rules = {r.id for r in compiled.policy.rules} | \
+        {r.id for t in compiled.policy.terms for r in t.rules}
+    problems = []
+    for i, waiver in enumerate(compiled.policy.exceptions):
+        if waiver.rule not in rules:
+            problems += doc.error(("exceptions", i, "rule"), f"no rule '{waiver.rule}' to except",
+                                  hint=did_you_mean(waiver.rule, sorted(rules))).problems
+        for j, source in enumerate(waiver.sources):
+            if source not in compiled.policy.sources:
+                problems += doc.error(("exceptions", i, "sources", j),
+                                      f"no source '{source}'").problems
+    if problems:
+        raise InputError(problems)
+
+
+def with_settings(compiled: CompiledPolicy, settings: tuple[str, ...],
+                  option: str = "--set") -> CompiledPolicy:
+    """The policy with `--set` changes: each checked like an overlay's, compiled once."""
+    key = ("settings", settings)
+    if key not in compiled.variants:
+        parsed = [variants.parse_setting(text, option) for text in settings]
+        changed = _compile(variants.apply_settings(compiled.source, parsed))
+        changed.settings = (*compiled.settings, *settings)
+        changed.source_stamps = compiled.source_stamps
+        _check_terms(changed)
+        compiled.variants[key] = changed
+    return compiled.variants[key]
+
+
+def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
+    """The policy partner `code` faces on `day`: its own terms applied, only rules in force.
+    Without terms or dated rules that is the policy itself (no recompiling)."""
+    data = compiled.source.data if compiled.source else {}
+    terms = variants.terms_for(data, code, day) if compiled.policy.terms else []
+    dated = [r.id for r in compiled.policy.rules if not r.in_force(day)]
+    if not terms and not dated:
+        return compiled
+    key = (tuple(terms), tuple(dated))
+    if key not in compiled.variants:
+        assembled, shaped = variants.with_terms(compiled.source, terms, compiled.policy.terms)
+        variant = _compile(variants.in_force_on(assembled, day))
+        variant.shaped = shaped
+        variant.settings = compiled.settings
+        compiled.variants[key] = variant
+    return compiled.variants[key]
 
 
 def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
@@ -73,7 +184,7 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
     never reads a file outside what the user pointed at."""
     if not named:
         return None
-    folder = policy_path.resolve().parent
+    folder = Path(policy_path).resolve().parent
     candidate = (folder / named).resolve()
     if not candidate.is_relative_to(folder):
         raise doc.error(("indicators",), f"catalog '{named}' is outside the policy's folder "
@@ -106,9 +217,12 @@ def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
     return partners
 
 
-def stamp(compiled: CompiledPolicy) -> PolicyStamp:
+def stamp(compiled: CompiledPolicy, day: dt.date | None = None) -> PolicyStamp:
     p = compiled.policy
-    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path)
+    chain = compiled.source.chain if compiled.source else ()
+    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path,
+                       chain if len(chain) > 1 else (), day.isoformat() if day else None,
+                       compiled.settings)
 
 
 @dataclass(frozen=True)
@@ -123,59 +237,108 @@ class Judgement:
     totals: score.Totals
     tier: Tier | None
     caps: dict[str, str]          # violated rule -> the tier it caps at
+    waivers: dict[str, Waiver]    # rule -> the exception on record for this partner
 
     @property
     def score(self) -> float | None:
         return self.totals.score
 
 
-def judge(compiled: CompiledPolicy, profile: Profile) -> Judgement:
-    """Profile -> Rete -> verdicts -> score and tier; the engine path without explanations."""
+def judge(compiled: CompiledPolicy, profile: Profile, day: dt.date | None = None) -> Judgement:
+    """Profile -> Rete -> verdicts -> score and tier; the engine path without explanations.
+
+    `compiled` is the policy this partner faces (see `for_partner`); `day` decides which of its
+    exceptions are in force (today when not given)."""
     values = with_computed(profile_values(profile), compiled)
     fired = fire(compiled, values, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
-    weighted = [score.Weighted(compiled.rules[r].rule.demand, compiled.rules[r].rule.weight, v)
+    waivers = {w.rule: w for w in compiled.policy.exceptions if w.partner == profile.partner.code}
+    if waivers:
+        verdicts = excepted(verdicts, waivers, day or dt.date.today())
+    return judged(compiled, verdicts, facts, values, fired, waivers)
+
+
+def excepted(verdicts: dict[str, Verdict], waivers: dict, day: dt.date) -> dict[str, Verdict]:
+    """A violation covered by an exception in force on `day` becomes `excepted`."""
+    return {rule: Verdict.EXCEPTED if verdict == Verdict.VIOLATED and rule in waivers
+            and waivers[rule].state_on(day) == "active" else verdict
+            for rule, verdict in verdicts.items()}
+
+
+def judged(compiled: CompiledPolicy, verdicts: dict[str, Verdict], facts: dict, values: dict,
+           fired: set[str], waivers: dict | None = None) -> Judgement:
+    """Verdicts -> weighted score, caps and tier (shared with sweep, which swaps one verdict)."""
+    rules = compiled.rules
+    weighted = [score.Weighted(rules[r].rule.demand, rules[r].rule.weight, v)
                 for r, v in verdicts.items()]
-    total = score.totals(weighted, compiled.policy.scoring)
-    caps = {r: compiled.rules[r].rule.caps_tier for r, v in verdicts.items()
-            if v == Verdict.VIOLATED and compiled.rules[r].rule.caps_tier}
+    scoring = compiled.policy.scoring
+    total = score.totals(weighted, scoring)
+    caps = {r: rules[r].rule.caps_tier for r, v in verdicts.items()
+            if score.counted(v, scoring) == Verdict.VIOLATED and rules[r].rule.caps_tier}
     tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
-    return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps)
+    return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps, waivers or {})
 
 
-def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile) -> Scorecard:
-    """One partner through the Rete network to an explained, scored verdict."""
+def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile,
+                     day: dt.date | None = None) -> Scorecard:
+    """One partner through the Rete network to an explained, scored verdict, under the policy
+    it faces on `day` (today when not given): its own terms, the rules then in force."""
     profile = partner.profile if isinstance(partner, Partner) else partner
     code = profile.partner.code
-    judged = judge(compiled, profile)
-    found = tuple(explain.explain_rule(compiled, compiled.rules[r], verdict, judged.values,
-                                       judged.facts, code, judged.fired)
-                  for r, verdict in judged.verdicts.items())
-    return _scorecard(compiled, profile, judged, found,
-                      partner.path if isinstance(partner, Partner) else None)
+    day = day or dt.date.today()
+    faced = for_partner(compiled, code, day)
+    judged_ = judge(faced, profile, day)
+    found = tuple(_finding(faced, r, verdict, judged_, code, day)
+                  for r, verdict in judged_.verdicts.items())
+    return _scorecard(faced, profile, judged_, found,
+                      partner.path if isinstance(partner, Partner) else None, day)
+
+
+def _finding(compiled: CompiledPolicy, rule_id: str, verdict: Verdict, judged_: Judgement,
+             code: str, day: dt.date):
+    would_be = Verdict.VIOLATED if verdict == Verdict.EXCEPTED else verdict
+    finding = explain.explain_rule(compiled, compiled.rules[rule_id], would_be, judged_.values,
+                                   judged_.facts, code, judged_.fired)
+    waiver = judged_.waivers.get(rule_id)
+    note = _note(waiver, verdict, would_be, day) if waiver else None
+    if note and note.applied:
+        finding = replace(finding, status=verdict,
+                          message=f"excepted by {waiver.id} until "
+                                  f"{note.expires or 'further notice'}: {finding.message}")
+    elif note and would_be == Verdict.VIOLATED and note.state == "expired":
+        finding = replace(finding, message=f"{finding.message} (exception {waiver.id} expired "
+                                           f"{note.expires})")
+    return replace(finding, exception=note, terms=tuple(compiled.shaped.get(rule_id, ())))
+
+
+def _note(waiver: Waiver, verdict: Verdict, would_be: Verdict, day: dt.date) -> ExceptionNote:
+    return ExceptionNote(waiver.id, waiver.justification, waiver.granted.isoformat(),
+                         waiver.expires.isoformat() if waiver.expires else None,
+                         waiver.state_on(day), verdict == Verdict.EXCEPTED, would_be.value)
 
 
 def _scorecard(compiled: CompiledPolicy, profile: Profile, judged: Judgement, found: tuple,
-               path: str | None) -> Scorecard:
+               path: str | None, day: dt.date | None = None) -> Scorecard:
     policy = compiled.policy
     total, tier, caps = judged.totals, judged.tier, judged.caps
     per_demand = score.demand_totals(judged.weighted, policy)
     demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
                     for d in policy.demands)
+    terms = sorted({t for ids in compiled.shaped.values() for t in ids})
     return Scorecard(
         code=profile.partner.code, name=partner_name(profile), score=total.score,
         tier=tier.id if tier else None, tier_title=tier.title if tier else None,
-        outcome=_outcome(tier), coverage=round(total.coverage, 4),
+        outcome=_outcome(tier, day or dt.date.today()), coverage=round(total.coverage, 4),
         provisional=total.coverage < policy.scoring.min_coverage, counts=total.counts,
         demands=demands, findings=found,
         observations=explain.observations(profile, compiled.catalog), profile_path=path,
-        capped_by=tuple(score.caps_applied(total.score, policy, caps)))
+        capped_by=tuple(score.caps_applied(total.score, policy, caps)), terms=tuple(terms))
 
 
-def _outcome(tier) -> Outcome | None:
-    if tier is None:
+def _outcome(tier: Tier | None, day: dt.date) -> Outcome | None:
+    o = tier.outcome_on(day) if tier else None
+    if o is None:
         return None
-    o = tier.outcome
     return Outcome(float(o.tariff_rate), o.legal_authority.value,
                    o.effective.isoformat() if o.effective else None,
                    o.review.isoformat() if o.review else None, o.status.value, o.note)
@@ -190,11 +353,14 @@ def partner_name(profile: Profile) -> str:
     return country.name if country else profile.partner.code
 
 
-def evaluate(compiled: CompiledPolicy, partners: list[Partner]) -> Report:
-    """Every partner, ordered by partner code (a documented, stable order)."""
-    cards = [evaluate_partner(compiled, p) for p in sorted(partners,
-                                                           key=lambda p: p.profile.partner.code)]
-    return Report(stamp(compiled), tuple(cards))
+def evaluate(compiled: CompiledPolicy, partners: list[Partner],
+             day: dt.date | None = None) -> Report:
+    """Every partner, ordered by partner code (a documented, stable order), on `day` (today
+    when not given)."""
+    day = day or dt.date.today()
+    cards = [evaluate_partner(compiled, p, day)
+             for p in sorted(partners, key=lambda p: p.profile.partner.code)]
+    return Report(stamp(compiled, day), tuple(cards))
 
 
 def below(report: Report, threshold: float) -> list[Scorecard]:

@@ -46,6 +46,18 @@ class SchemaKind(StrEnum):
 
 PolicyOption = Annotated[Path | None, typer.Option(
     "--policy", "-p", help="Policy YAML file (default: the shipped us-china-alignment policy).")]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="Change the policy for this run: RULE.limit=0.25, RULE.limit[indicator]=3, "
+                  "RULE.weight=2, RULE.disabled=true, TIER.min_score=70, "
+                  "scoring.unknown_credit=0.5. Repeatable.")]
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="Evaluate the policy as it stood on this day (YYYY-MM-DD; default today): "
+                    "rules, terms, exceptions and outcomes in force then.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every shipped partner.")]
+PartnersArgument = Annotated[list[str] | None, typer.Argument(
+    help="ISO3 code, country name or profile path; several allowed.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write here (atomically) instead of standard output.")]
 
 
 def _version(value: bool) -> None:
@@ -64,23 +76,24 @@ def _root(version: Annotated[bool, typer.Option(
 
 @app.command()
 def evaluate(
-    partners: Annotated[list[str] | None, typer.Argument(
-        help="ISO3 code, country name or profile path; several allowed.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every shipped partner.")] = False,
+    partners: PartnersArgument = None,
+    all_: AllOption = False,
     policy: PolicyOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write here (atomically) instead of standard output.")] = None,
+    output: OutputOption = None,
     fail_under: Annotated[float | None, typer.Option(
         "--fail-under", help="Exit 1 if any partner scores below this (0-100).")] = None,
+    settings: SetOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Score partners: score, tier, tariff outcome and every finding with its numbers."""
     from engine import api, locate
     from engine.report import renderer
 
     names = _partner_args(partners, all_, locate)
-    compiled = api.load_policy(policy)
-    report = api.evaluate(compiled, api.load_partners(names, compiled.catalog))
+    day = _day(as_of)
+    compiled = api.load_policy(policy, settings or ())
+    report = api.evaluate(compiled, api.load_partners(names, compiled.catalog), day)
     render = renderer(fmt.value)
     if fmt == Format.table:
         text = render(report, color=output is None and _colour_ok())
@@ -89,6 +102,88 @@ def evaluate(
     _emit(text, output)
     if fail_under is not None and api.below(report, fail_under):
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+class VariantFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def compare(
+    partners: PartnersArgument = None,
+    all_: AllOption = False,
+    policy: PolicyOption = None,
+    against: Annotated[Path | None, typer.Option(
+        "--against", "-a", help="The baseline policy (default: what --policy extends, or the "
+                                "policy itself when --set changes it).")] = None,
+    settings: SetOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[VariantFormat, typer.Option("--format", "-f")] = VariantFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Who changes tier, score or tariff between two policies, and which rules made it."""
+    from engine import api, locate
+    from engine.compare import compare as run
+    from engine.report.variants import render_comparison
+
+    names = _partner_args(partners, all_, locate)
+    variant = api.load_policy(policy, settings or ())
+    baseline = api.load_policy(_baseline(variant, against, settings))
+    found = run(variant, baseline, api.load_partners(names, variant.catalog), _day(as_of))
+    _emit(render_comparison(found, fmt.value, color=output is None and _colour_ok()), output)
+
+
+def _baseline(variant, against: Path | None, settings: list[str] | None) -> Path:
+    if against is not None:
+        return against
+    chain = variant.source.chain if variant.source else ()
+    if len(chain) > 1:
+        return Path(chain[1])
+    if settings:
+        return Path(variant.path)
+    raise typer.BadParameter("name the baseline with --against (the policy extends nothing "
+                             "and no --set changes it)")
+
+
+@app.command()
+def sweep(
+    param: Annotated[str, typer.Option(
+        "--param", help="TARGET.FIELD=START:STOP:STEP (ends included) or =V1,V2,...; e.g. "
+                        "transshipment-rerouting-ceiling.limit=0:0.3:0.05")],
+    partners: PartnersArgument = None,
+    all_: AllOption = False,
+    policy: PolicyOption = None,
+    settings: SetOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[VariantFormat, typer.Option("--format", "-f")] = VariantFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Each partner's tier at every value of one parameter, and where it flips."""
+    from engine import api, locate
+    from engine.report.variants import render_sweep
+    from engine.sweep import parse_range
+    from engine.sweep import sweep as run
+
+    names = _partner_args(partners, all_, locate)
+    target, values = parse_range(param)
+    compiled = api.load_policy(policy, settings or ())
+    api.with_settings(compiled, (f"{target}={values[0]!r}",), "--param")   # a bad target: once
+    found = run(compiled, api.load_partners(names, compiled.catalog), target, values,
+                _day(as_of))
+    _emit(render_sweep(found, fmt.value, color=output is None and _colour_ok()), output)
+
+
+def _day(as_of: str | None):
+    import datetime as dt
+
+    if as_of is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise InputError.at(f"--as-of {as_of}", "expected a date as YYYY-MM-DD") from None
 
 
 def _partner_args(partners: list[str] | None, all_: bool, locate) -> list[str]:

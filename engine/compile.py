@@ -93,6 +93,11 @@ class CompiledPolicy:
     engine_rules: dict[str, tuple[str, str]]          # engine rule name -> (kind, id)
     path: str | None = None                           # the policy file, when loaded from one
     catalog_path: str | None = None                   # its catalog file (None: the shipped one)
+    source: Any = None                                # the assembled data (engine.variants)
+    settings: tuple[str, ...] = ()                    # --set changes applied
+    source_stamps: tuple[tuple[str, Any], ...] = ()   # base files (size, mtime) when compiled
+    shaped: dict[str, list[str]] = field(default_factory=dict)   # rule -> partner terms
+    variants: dict[Any, CompiledPolicy] = field(default_factory=dict, repr=False)
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:

@@ -150,7 +150,12 @@ def _decode(path: Path, raw: bytes) -> str:
 def load_yaml(path: str | Path) -> Document:
     """Parse one strict YAML file into a Document."""
     path = Path(path)
-    text = read_text(path)
+    return load_text(read_text(path), path)
+
+
+def load_text(text: str, path: str | Path) -> Document:
+    """Parse strict YAML text; `path` names where it came from (a file or an argument)."""
+    path = Path(path) if not isinstance(path, Path) else path
     if not text.strip():
         raise InputError.at(path, "file is empty", 1, 1)
     try:

@@ -15,6 +15,7 @@ class Verdict(StrEnum):
     SATISFIED = "satisfied"
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
+    EXCEPTED = "excepted"          # violated, but an exception granted to the partner covers it
 
 
 class FactStatus(StrEnum):
@@ -69,6 +70,20 @@ class Because:
 
 
 @dataclass(frozen=True)
+class ExceptionNote:
+    """An exception (waiver) the policy grants this partner for this rule, and its state on the
+    evaluation date: active (it applies), expired, or not yet granted."""
+
+    id: str
+    justification: str
+    granted: str
+    expires: str | None
+    state: str
+    applied: bool              # it turned a violation into `excepted`
+    would_be: str              # the verdict without it
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     demand: str
@@ -84,6 +99,8 @@ class Finding:
     because: tuple[Because, ...] = ()
     checks: tuple[Check, ...] = ()
     limit_basis: str | None = None
+    exception: ExceptionNote | None = None
+    terms: tuple[str, ...] = ()    # the partner's terms that set this rule
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,7 @@ class Scorecard:
     observations: tuple[Observation, ...] = ()
     profile_path: str | None = None
     capped_by: tuple[str, ...] = ()     # violated rules whose caps_tier lowered the tier
+    terms: tuple[str, ...] = ()         # the partner's own terms in force (per-partner variants)
 
 
 @dataclass(frozen=True)
@@ -129,9 +147,105 @@ class PolicyStamp:
     version: str
     hash: str
     path: str | None = None
+    chain: tuple[str, ...] = ()         # overlay files, the named one first, its bases after
+    as_of: str | None = None            # the evaluation date
+    settings: tuple[str, ...] = ()      # --set changes on top of the files
 
 
 @dataclass(frozen=True)
 class Report:
     policy: PolicyStamp
     scorecards: tuple[Scorecard, ...] = field(default_factory=tuple)
+
+
+# --- variants: compare and sweep --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a partner stands under one policy: score, tier and tariff."""
+
+    score: float | None
+    tier: str | None
+    tier_title: str | None
+    tariff_rate: float | None
+    outcome_status: str | None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A rule that moved a partner between two policies: its verdict or its weight changed."""
+
+    rule: str
+    before: str                # verdict under the baseline ("absent" if the rule is not there)
+    after: str
+    weight_before: float | None
+    weight_after: float | None
+    message: str               # the finding's message under the variant (or the baseline)
+
+
+@dataclass(frozen=True)
+class PartnerChange:
+    code: str
+    name: str
+    before: Standing
+    after: Standing
+    causes: tuple[Cause, ...]
+
+    @property
+    def score_delta(self) -> float | None:
+        if self.before.score is None or self.after.score is None:
+            return None
+        return round(self.after.score - self.before.score, 1)
+
+    @property
+    def tier_changed(self) -> bool:
+        return self.before.tier != self.after.tier
+
+    @property
+    def outcome_changed(self) -> bool:
+        return (self.before.tariff_rate, self.before.outcome_status) != \
+            (self.after.tariff_rate, self.after.outcome_status)
+
+    @property
+    def changed(self) -> bool:
+        return self.tier_changed or self.outcome_changed or self.score_delta != 0 or \
+            bool(self.causes)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: PolicyStamp            # the baseline (--against)
+    after: PolicyStamp             # the variant (--policy, with any --set)
+    partners: tuple[PartnerChange, ...]
+
+
+@dataclass(frozen=True)
+class Flip:
+    """Where a partner's tier changes along a sweep: between two swept values, and, when the
+    engine can pin it, the exact value from which the new tier holds."""
+
+    after: Any                 # the last swept value with the old tier
+    before: Any                # the first swept value with the new tier
+    from_tier: str | None
+    to_tier: str | None
+    at: Any = None             # the exact value where `to_tier` starts (None: not pinned)
+    inclusive: bool = True     # `to_tier` holds at `at` itself, or only just beyond it
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    code: str
+    name: str
+    tiers: tuple[str | None, ...]
+    scores: tuple[float | None, ...]
+    flips: tuple[Flip, ...]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    policy: PolicyStamp
+    parameter: str             # e.g. transshipment-rerouting-ceiling.limit
+    values: tuple[Any, ...]
+    rows: tuple[SweepRow, ...]
+    tiers: tuple[str, ...]     # the policy's tiers, best first
+    exact: bool                # whether flip points are pinned exactly for this parameter

@@ -3,8 +3,9 @@
 The only place totals are computed. Score = 100 x (weight satisfied + credit for unknowns) /
 (weight judged), where "judged" follows the policy's `scoring.unknowns` setting: `exclude` leaves
 unknown rules out of the denominator, `credit` counts them with `unknown_credit` of their weight.
-Not-applicable rules never count. Coverage = weight of rules judged on known data / weight of
-applicable rules. With nothing to judge there is no score and no tier (never a pass).
+Not-applicable rules never count; an excepted violation counts as `scoring.excepted` says (left
+out by default). Coverage = weight of rules judged on known data / weight of applicable rules.
+With nothing to judge there is no score and no tier (never a pass).
 """
 
 from __future__ import annotations
@@ -30,8 +31,18 @@ class Totals:
     counts: dict[str, int]
 
 
+_EXCEPTED_COUNTS_AS = {"excluded": Verdict.NOT_APPLICABLE, "satisfied": Verdict.SATISFIED,
+                       "violated": Verdict.VIOLATED}
+
+
+def counted(verdict: Verdict, scoring: Scoring) -> Verdict:
+    """The verdict the score counts: an excepted violation as the policy's `excepted` says."""
+    return _EXCEPTED_COUNTS_AS[scoring.excepted] if verdict == Verdict.EXCEPTED else verdict
+
+
 def totals(items: list[Weighted], scoring: Scoring) -> Totals:
     counts = Counter(item.verdict.value for item in items)
+    items = [Weighted(i.demand, i.weight, counted(i.verdict, scoring)) for i in items]
     known = sum(i.weight for i in items if i.verdict in (Verdict.SATISFIED, Verdict.VIOLATED))
     unknown = sum(i.weight for i in items if i.verdict == Verdict.UNKNOWN)
     earned = sum(i.weight for i in items if i.verdict == Verdict.SATISFIED)

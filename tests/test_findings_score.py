@@ -215,7 +215,8 @@ def test_unknowns_excluded_leave_the_denominator(ws):
         "a": "satisfied", "b": "violated", "c": "unknown", "n": "not_applicable"}
     assert card.score == 60.0                         # 100 * 3 / (3 + 2)
     assert card.coverage == 0.5                       # (3 + 2) / (3 + 2 + 5); n never counts
-    assert card.counts == {"violated": 1, "satisfied": 1, "unknown": 1, "not_applicable": 1}
+    assert card.counts == {"violated": 1, "satisfied": 1, "unknown": 1, "not_applicable": 1,
+                           "excepted": 0}
 
 
 @pytest.mark.parametrize(("credit", "score"), [
@@ -236,7 +237,8 @@ def test_subscores_are_computed_per_demand(ws):
     # beta has no rule judged on known data: credit for unknowns alone never makes a score
     assert {d.demand: d.score for d in credited.demands} == {"alpha": 60.0, "beta": None}
     beta = next(d for d in credited.demands if d.demand == "beta")
-    assert beta.counts == {"violated": 0, "satisfied": 0, "unknown": 1, "not_applicable": 1}
+    assert beta.counts == {"violated": 0, "satisfied": 0, "unknown": 1, "not_applicable": 1,
+                           "excepted": 0}
 
 
 def test_the_fixture_partner_scores_by_hand(ws):

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.results import Because, Finding, Report, Scorecard
+from engine.results import Because, Finding, PolicyStamp, Report, Scorecard
 
 
 def render(report: Report) -> str:
@@ -19,8 +19,13 @@ def render(report: Report) -> str:
 
 def as_data(report: Report) -> dict[str, Any]:
     p = report.policy
-    return {"policy": {"name": p.name, "version": p.version, "hash": p.hash, "title": p.title},
+    return {"policy": policy_block(p),
             "partners": [_partner(card) for card in report.scorecards]}
+
+
+def policy_block(p: PolicyStamp) -> dict[str, Any]:
+    return {"name": p.name, "version": p.version, "hash": p.hash, "title": p.title,
+            "chain": list(p.chain), "settings": list(p.settings), "as_of": p.as_of}
 
 
 def _partner(card: Scorecard) -> dict[str, Any]:
@@ -29,6 +34,7 @@ def _partner(card: Scorecard) -> dict[str, Any]:
         "score": card.score,
         "tier": card.tier,
         "capped_by": list(card.capped_by),
+        "terms": list(card.terms),
         "outcome": asdict(card.outcome) if card.outcome else None,
         "coverage": card.coverage,
         "provisional": card.provisional,
@@ -48,6 +54,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "sources": list(f.sources), "because": [_because(b) for b in f.because],
         "title": f.title, "severity": f.severity, "weight": f.weight,
         "limit_basis": f.limit_basis,
+        "terms": list(f.terms),
+        "exception": asdict(f.exception) if f.exception else None,
         "checks": [{"indicator": c.indicator, "comparison": c.comparison,
                     "observed": c.observed, "limit": c.limit, "margin": c.margin,
                     "holds": c.holds, "text": c.text} for c in f.checks],

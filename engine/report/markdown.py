@@ -10,6 +10,8 @@ def render(report: Report) -> str:
     p = report.policy
     lines = [f"# Scorecards: {p.title}", "",
              f"Policy `{p.name}` version {p.version}, sha256 `{p.hash[:12]}`.", ""]
+    if p.chain or p.settings or p.as_of:
+        lines += [_cell(text.policy_line(p).split("\n", 1)[-1]) + ".", ""]
     if len(report.scorecards) > 1:
         lines += ["| partner | score | tier | tariff | coverage | violated | unknown |",
                   "|---|---:|---|---:|---:|---:|---:|"]
@@ -41,14 +43,16 @@ def _scorecard(card: Scorecard) -> list[str]:
              f"- **Tier:** {text.tier_text(card)}",
              f"- **Outcome:** {text.outcome_text(card.outcome)}",
              f"- **Coverage:** {card.coverage:.0%} of the applicable weight judged on known data",
-             f"- **Findings:** {text.counts_text(card)}", "",
+             f"- **Findings:** {text.counts_text(card)}",
+             *([f"- **Terms:** {', '.join(card.terms)}"] if card.terms else []), "",
              "| demand | subscore |", "|---|---:|"]
     lines += [f"| {d.demand} | {'—' if d.score is None else f'{d.score:g}'} |"
               for d in card.demands]
     lines += ["", "| verdict | rule | why | sources |", "|---|---|---|---|"]
     for f in text.ordered(card.findings):
         chain = (_cell(line.strip()) for line in text.because_lines(f.because))
-        why = " ".join([_cell(f.message), *chain])
+        notes = (_cell(note) for note in text.finding_notes(f))
+        why = " ".join([_cell(f.message), *chain, *notes])
         lines.append(f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {why} |"
                      f" {', '.join(f.sources)} |")
     return [*lines, ""]

@@ -15,15 +15,15 @@ from engine.report import text
 from engine.results import Report, Scorecard, Verdict
 
 STYLE = {Verdict.VIOLATED: "bold red", Verdict.SATISFIED: "green",
-         Verdict.UNKNOWN: "yellow", Verdict.NOT_APPLICABLE: "dim"}
+         Verdict.UNKNOWN: "yellow", Verdict.NOT_APPLICABLE: "dim",
+         Verdict.EXCEPTED: "magenta"}
 
 
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
     out = io.StringIO()
     console = Console(file=out, width=width or _width(), force_terminal=color,
                       no_color=not color, highlight=False, soft_wrap=False)
-    p = report.policy
-    console.print(f"Policy {p.name} {p.version} (sha256 {p.hash[:12]})  {p.title}")
+    console.print(text.policy_line(report.policy))
     if len(report.scorecards) > 1:
         console.print(_overview(report))
     for card in report.scorecards:
@@ -58,6 +58,8 @@ def _scorecard(card: Scorecard) -> Panel:
     if card.outcome and card.outcome.note:
         lines.append(Text(f"  {card.outcome.note}", style="dim"))
     lines.append(Text(f"Findings: {text.counts_text(card)}"))
+    if card.terms:
+        lines.append(Text(f"Terms in force for {card.code}: {', '.join(card.terms)}"))
     lines.append(Text("Demands: " + " · ".join(
         f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
     return Panel(Group(*lines, _findings(card)), title=f"{card.code} {card.name}",
@@ -74,6 +76,8 @@ def _findings(card: Scorecard) -> Table:
         why = Text(f.message)
         for line in text.because_lines(f.because):
             why.append("\n" + line, style="dim")
+        for note in text.finding_notes(f):
+            why.append("\n" + note, style="italic")
         why.append(f"\nsources: {', '.join(f.sources)}", style="dim italic")
         rule = Text(f.rule)
         rule.append(f"\n{f.demand}", style="dim")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from engine.results import Because, Outcome, Scorecard, Verdict
+from pathlib import Path
+
+from engine.results import Because, Finding, Outcome, PolicyStamp, Scorecard, Verdict
 
 MARK = {Verdict.VIOLATED: "✗ violated", Verdict.SATISFIED: "✓ satisfied",
-        Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a"}
+        Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a",
+        Verdict.EXCEPTED: "⊘ excepted"}
 AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Section 301",
              "section_122": "Section 122", "ad_cvd": "AD/CVD",
              "unspecified": "no stated legal authority"}
-STATUS_ORDER = (Verdict.VIOLATED, Verdict.UNKNOWN, Verdict.SATISFIED, Verdict.NOT_APPLICABLE)
+STATUS_ORDER = (Verdict.VIOLATED, Verdict.EXCEPTED, Verdict.UNKNOWN, Verdict.SATISFIED,
+                Verdict.NOT_APPLICABLE)
 
 
 def score_text(card: Scorecard) -> str:
@@ -36,7 +40,34 @@ def outcome_text(outcome: Outcome | None) -> str:
 
 
 def counts_text(card: Scorecard) -> str:
-    return ", ".join(f"{card.counts[v.value]} {v.value.replace('_', ' ')}" for v in STATUS_ORDER)
+    return ", ".join(f"{card.counts[v.value]} {v.value.replace('_', ' ')}" for v in STATUS_ORDER
+                     if card.counts.get(v.value) or v != Verdict.EXCEPTED)
+
+
+def policy_line(policy: PolicyStamp) -> str:
+    """The policy a report used: name, version, hash, and what it was assembled from."""
+    line = f"Policy {policy.name} {policy.version} (sha256 {policy.hash[:12]})  {policy.title}"
+    extra = []
+    if policy.chain:
+        extra.append("overlay chain: " + " → ".join(Path(p).name for p in policy.chain))
+    if policy.settings:
+        extra.append("with --set " + ", ".join(policy.settings))
+    if policy.as_of:
+        extra.append(f"as of {policy.as_of}")
+    return line + ("\n" + "; ".join(extra) if extra else "")
+
+
+def finding_notes(finding: Finding) -> list[str]:
+    """Where a finding's rule came from when it is not the plain policy's: terms, exceptions."""
+    notes = []
+    if finding.terms:
+        notes.append(f"set by the partner's terms: {', '.join(finding.terms)}")
+    e = finding.exception
+    if e is not None:
+        until = f" until {e.expires}" if e.expires else ""
+        notes.append(f"exception {e.id} ({e.state.replace('_', ' ')}; granted {e.granted}"
+                     f"{until}): {e.justification}")
+    return notes
 
 
 def because_lines(chain: tuple[Because, ...], depth: int = 0) -> list[str]:

@@ -1,0 +1,50 @@
+"""Compare: the same partners under two policies; who changes tier, score or tariff, and which
+rules made the difference (a verdict that changed, or a weight that did)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import api
+from engine.compile import CompiledPolicy
+from engine.results import Cause, Comparison, PartnerChange, Scorecard, Standing
+
+
+def compare(variant: CompiledPolicy, baseline: CompiledPolicy, partners: list[api.Partner],
+            day: dt.date | None = None) -> Comparison:
+    """Every partner under `baseline` (before) and `variant` (after), ordered by code."""
+    day = day or dt.date.today()
+    before = api.evaluate(baseline, partners, day)
+    after = api.evaluate(variant, partners, day)
+    changes = tuple(partner_change(b, a) for b, a in zip(before.scorecards, after.scorecards,
+                                                         strict=True))
+    return Comparison(before.policy, after.policy, changes)
+
+
+def partner_change(before: Scorecard, after: Scorecard) -> PartnerChange:
+    return PartnerChange(after.code, after.name, standing(before), standing(after),
+                         causes(before, after))
+
+
+def standing(card: Scorecard) -> Standing:
+    outcome = card.outcome
+    return Standing(card.score, card.tier, card.tier_title,
+                    outcome.tariff_rate if outcome else None, outcome.status if outcome else None)
+
+
+def causes(before: Scorecard, after: Scorecard) -> tuple[Cause, ...]:
+    """Rules whose verdict or counted weight differs, in the variant's rule order, then rules
+    only the baseline has."""
+    old = {f.rule: f for f in before.findings}
+    new = {f.rule: f for f in after.findings}
+    found = []
+    for rule in [*new, *(r for r in old if r not in new)]:
+        b, a = old.get(rule), new.get(rule)
+        verdict_b = b.status.value if b else "absent"
+        verdict_a = a.status.value if a else "absent"
+        weight_b, weight_a = (b.weight if b else None), (a.weight if a else None)
+        reweighted = weight_b != weight_a and verdict_a not in ("not_applicable", "absent")
+        if verdict_b != verdict_a or reweighted:
+            found.append(Cause(rule, verdict_b, verdict_a, weight_b, weight_a,
+                               (a or b).message))
+    return tuple(found)

@@ -1,0 +1,171 @@
+"""Compare and sweep results as table, json or markdown. Formatting only."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from engine.report import text
+from engine.report.json_ import policy_block
+from engine.results import Comparison, PartnerChange, Standing, Sweep, SweepRow
+
+FORMATS = ("table", "json", "markdown")
+
+
+def render_comparison(comparison: Comparison, fmt: str, *, color: bool = False) -> str:
+    return {"table": _comparison_table, "json": _comparison_json,
+            "markdown": _comparison_markdown}[fmt](comparison, color)
+
+
+def render_sweep(result: Sweep, fmt: str, *, color: bool = False) -> str:
+    return {"table": _sweep_table, "json": _sweep_json, "markdown": _sweep_markdown}[fmt](
+        result, color)
+
+
+# --- words shared by the formats -------------------------------------------------------------
+
+def _standing(s: Standing) -> str:
+    score = "no score" if s.score is None else f"{s.score:g}"
+    tariff = "" if s.tariff_rate is None else f", {s.tariff_rate:g}%"
+    return f"{score} {s.tier or 'unrated'}{tariff}"
+
+
+def _delta(change: PartnerChange) -> str:
+    d = change.score_delta
+    return "—" if d is None else f"{d:+g}"
+
+
+def _cause(cause) -> str:
+    if cause.before != cause.after:
+        return f"{cause.rule}: {cause.before} → {cause.after}"
+    return f"{cause.rule}: weight {cause.weight_before:g} → {cause.weight_after:g}"
+
+
+def _flip(flip) -> str:
+    move = f"{flip.from_tier or 'unrated'} → {flip.to_tier or 'unrated'}"
+    if flip.at is None:
+        return f"{move} between {flip.after:g} and {flip.before:g}"
+    side = "from" if flip.inclusive else "just past"
+    return f"{move} {side} {flip.at:g}"
+
+
+def _changed(comparison: Comparison) -> list[PartnerChange]:
+    return [c for c in comparison.partners if c.changed]
+
+
+def _console(color: bool) -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, width=160, force_terminal=color, no_color=not color,
+                   highlight=False, soft_wrap=False), out
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+def _comparison_table(comparison: Comparison, color: bool) -> str:
+    console, out = _console(color)
+    console.print("Before: " + text.policy_line(comparison.before))
+    console.print("After:  " + text.policy_line(comparison.after))
+    changed = _changed(comparison)
+    console.print(f"{len(changed)} of {len(comparison.partners)} partners change.")
+    if changed:
+        table = Table(show_lines=True)
+        for column in ("partner", "before", "after", "Δ score", "tier", "because"):
+            table.add_column(column, overflow="fold")
+        for c in changed:
+            table.add_row(escape(f"{c.code} {c.name}"), _standing(c.before), _standing(c.after),
+                          _delta(c), "changes" if c.tier_changed else "same",
+                          escape("\n".join(_cause(k) for k in c.causes) or "tier bounds"))
+        console.print(table)
+    return out.getvalue()
+
+
+def _comparison_json(comparison: Comparison, _color: bool = False) -> str:
+    data = {"before": policy_block(comparison.before), "after": policy_block(comparison.after),
+            "partners": [_change_data(c) for c in comparison.partners]}
+    return _dump(data)
+
+
+def _change_data(c: PartnerChange) -> dict[str, Any]:
+    return {"partner": {"code": c.code, "name": c.name}, "changed": c.changed,
+            "before": asdict(c.before), "after": asdict(c.after),
+            "score_delta": c.score_delta, "tier_changed": c.tier_changed,
+            "outcome_changed": c.outcome_changed,
+            "causes": [asdict(k) for k in c.causes]}
+
+
+def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
+    b, a = comparison.before, comparison.after
+    lines = [f"# Compare: `{a.name}` against `{b.name}`", "",
+             f"- **Before:** `{b.name}` {b.version}, sha256 `{b.hash[:12]}`",
+             f"- **After:** `{a.name}` {a.version}, sha256 `{a.hash[:12]}`"
+             + (f", with `--set {', '.join(a.settings)}`" if a.settings else ""), ""]
+    changed = _changed(comparison)
+    lines += [f"{len(changed)} of {len(comparison.partners)} partners change.", ""]
+    if changed:
+        lines += ["| partner | before | after | Δ score | because |", "|---|---|---|---:|---|"]
+        lines += [f"| {c.code} {c.name} | {_standing(c.before)} | {_standing(c.after)} |"
+                  f" {_delta(c)} | {'; '.join(_cause(k) for k in c.causes) or 'tier bounds'} |"
+                  for c in changed]
+    return "\n".join(lines) + "\n"
+
+
+# --- sweep -----------------------------------------------------------------------------------
+
+def _strip(result: Sweep, row: SweepRow) -> str:
+    """Tier at each step as one letter per step (legend printed alongside)."""
+    letters = {t: t[0].upper() for t in result.tiers}
+    return "".join(letters.get(t, "·") if t else "·" for t in row.tiers)
+
+
+def _legend(result: Sweep) -> str:
+    return "  ".join(f"{t[0].upper()} = {t}" for t in result.tiers) + "  · = unrated"
+
+
+def _sweep_table(result: Sweep, color: bool) -> str:
+    console, out = _console(color)
+    console.print(text.policy_line(result.policy))
+    values = result.values
+    console.print(f"Sweep {result.parameter} over {len(values)} values from {values[0]:g} to "
+                  f"{values[-1]:g}; tier at each value: {_legend(result)}")
+    table = Table()
+    for column in ("partner", "tiers", "flips"):
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(escape(f"{row.code} {row.name}"), _strip(result, row),
+                      "\n".join(_flip(f) for f in row.flips) or "no change")
+    console.print(table)
+    if not result.exact:
+        console.print("Flip points lie between the swept values shown; sweep a finer range "
+                      "to narrow them (only limits and tier bounds are pinned exactly).")
+    return out.getvalue()
+
+
+def _sweep_json(result: Sweep, _color: bool = False) -> str:
+    data = {"policy": policy_block(result.policy), "parameter": result.parameter,
+            "values": list(result.values), "tiers": list(result.tiers), "exact": result.exact,
+            "partners": [{"partner": {"code": r.code, "name": r.name}, "tiers": list(r.tiers),
+                          "scores": list(r.scores), "flips": [asdict(f) for f in r.flips]}
+                         for r in result.rows]}
+    return _dump(data)
+
+
+def _sweep_markdown(result: Sweep, _color: bool = False) -> str:
+    lines = [f"# Sweep of `{result.parameter}`", "",
+             f"Policy `{result.policy.name}` {result.policy.version}, sha256 "
+             f"`{result.policy.hash[:12]}`; {len(result.values)} values from "
+             f"{result.values[0]:g} to {result.values[-1]:g}.", "",
+             f"Tier at each value: {_legend(result)}", "",
+             "| partner | tiers | flips |", "|---|---|---|"]
+    lines += [f"| {r.code} {r.name} | `{_strip(result, r)}` |"
+              f" {'; '.join(_flip(f) for f in r.flips) or 'no change'} |" for r in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,507 @@
+"""Variants: a policy as it applies to one partner on one day, resolved on plain data.
+
+Overlays (`extends:`), ad hoc `--set` changes, per-partner terms and the evaluation date all
+become an ordinary policy before validation, so the rest of the pipeline never learns about them.
+Every node of an assembled policy remembers the file (or command-line argument) it came from, so
+a problem in an overlay points at the overlay's line, not at the merged result.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.catalog import did_you_mean
+from engine.errors import InputError, Problem
+from engine.load import Document, Path_, load_yaml
+from engine.models import Changes, Overlay, RuleChange, ScoringChange, Strict, parse
+
+MAX_CHAIN = 16                   # overlays of overlays; far beyond any real use
+LIST_SECTIONS = ("demands", "derive", "rules", "terms", "exceptions")
+
+
+# --- an assembled policy: merged data that remembers where each part came from ---------------
+
+@dataclass(frozen=True)
+class Assembled:
+    """Merged policy data; quacks like a Document (where, mark, error, is_quoted, problems)."""
+
+    path: str                                    # the file the user named
+    data: dict[str, Any]
+    origins: dict[Path_, tuple[Any, Path_]]     # merged location -> (source, its location)
+    chain: tuple[str, ...] = ()                 # the named file first, its bases after it
+    catalog_from: str = ""                      # the file whose `indicators:` is in effect
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, doc: Document) -> Assembled:
+        return cls(doc.path, doc.data, {(): (doc, ())}, (doc.path,), doc.path, doc.problems)
+
+    def resolve(self, loc: Path_) -> tuple[Any, Path_]:
+        loc = tuple(loc)
+        for cut in range(len(loc), -1, -1):
+            hit = self.origins.get(loc[:cut])
+            if hit is not None:
+                source, at = hit
+                return source, (*at, *loc[cut:])
+        return self.origins[()][0], loc
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[str, int, int]:
+        source, at = self.resolve(loc)
+        return source.where(at, key=key)
+
+    def mark(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        return self.where(loc, key=key)[1:]
+
+    def is_quoted(self, loc: Path_) -> bool:
+        source, at = self.resolve(loc)
+        return source.is_quoted(at)
+
+    def error(self, loc: Path_, message: str, *, key: bool = False,
+              hint: str | None = None, col_offset: int = 0) -> InputError:
+        path, line, col = self.where(loc, key=key)
+        return InputError.at(path, message, line, col + col_offset, hint)
+
+
+@dataclass
+class _Item:
+    """One list entry (a rule, demand, ...) being merged, with the origin of each changed part."""
+
+    data: dict[str, Any]
+    source: Any
+    loc: Path_
+    parts: dict[Path_, tuple[Any, Path_]] = field(default_factory=dict)
+
+
+class _Merge:
+    """Builds merged data from a base and a set of changes, keeping every origin."""
+
+    def __init__(self, base: Assembled) -> None:
+        self.base = base
+        self.data = {k: copy.deepcopy(v) for k, v in base.data.items() if k not in LIST_SECTIONS}
+        self.origins: dict[Path_, tuple[Any, Path_]] = {(): (base, ())}
+        self.lists = {section: [_Item(copy.deepcopy(entry), base, (section, i))
+                                for i, entry in enumerate(base.data.get(section) or [])]
+                      for section in LIST_SECTIONS}
+        self.problems: list[Problem] = []
+
+    def set(self, key: str, value: Any, source: Any, loc: Path_) -> None:
+        self.data[key] = copy.deepcopy(value)
+        self.origins[(key,)] = (source, loc)
+
+    def put(self, section: str, key: str, value: Any, source: Any, loc: Path_) -> None:
+        self.data.setdefault(section, {})[key] = copy.deepcopy(value)
+        self.origins[(section, key)] = (source, loc)
+
+    def append(self, section: str, entries: list, source: Any, loc: Path_) -> None:
+        taken = {item.data.get("id") for item in self.lists[section]}
+        for i, entry in enumerate(entries):
+            if section != "exceptions" and entry.get("id") in taken:
+                self.problem(source, (*loc, i, "id"),
+                             f"{section[:-1] if section != 'derive' else 'inference'} "
+                             f"'{entry['id']}' is already in the base policy",
+                             "change it under 'change:' instead of adding it again")
+                continue
+            self.lists[section].append(_Item(copy.deepcopy(entry), source, (*loc, i)))
+
+    def problem(self, source: Any, loc: Path_, message: str, hint: str | None = None,
+                *, key: bool = False) -> None:
+        path, line, col = source.where(loc, key=key)
+        self.problems.append(Problem(path, line, col, message, hint))
+
+    def item(self, section: str, item_id: str) -> _Item | None:
+        return next((i for i in self.lists[section] if i.data.get("id") == item_id), None)
+
+    def ids(self, section: str) -> list[str]:
+        return [str(i.data.get("id")) for i in self.lists[section]]
+
+    def result(self, path: str, chain: tuple[str, ...], catalog_from: str) -> Assembled:
+        if self.problems:
+            raise InputError(self.problems)
+        data = dict(self.data)
+        origins = dict(self.origins)
+        for section, items in self.lists.items():
+            kept = [item for item in items if not item.data.pop("disabled", False)]
+            if not kept and section not in self.base.data:
+                continue
+            data[section] = [item.data for item in kept]
+            for i, item in enumerate(kept):
+                origins[(section, i)] = (item.source, item.loc)
+                origins.update({(section, i, *part): at for part, at in item.parts.items()})
+        return Assembled(path, data, origins, chain, catalog_from, self.base.problems)
+
+
+# --- overlays --------------------------------------------------------------------------------
+
+def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> Assembled:
+    """A policy file, with the chain of policies it `extends:` merged underneath it."""
+    doc = load_yaml(path)
+    if not (isinstance(doc.data, dict) and "extends" in doc.data):
+        return Assembled.of(doc)
+    overlay = parse(Overlay, doc)
+    here = Path(path).resolve()
+    base_path = base_of(here, overlay.extends, shipped, doc)
+    trail = (*_trail, here)
+    if base_path in trail:
+        names = " -> ".join(p.name for p in (*trail, base_path))
+        raise doc.error(("extends",), f"overlays extend each other in a cycle: {names}")
+    if len(trail) >= MAX_CHAIN:
+        raise doc.error(("extends",), f"more than {MAX_CHAIN} overlays deep")
+    base = assemble(base_path, shipped, trail)
+    return apply_overlay(base, overlay, doc)
+
+
+def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
+    """`extends:` names a shipped policy (`us-china-alignment`) or a file in the overlay's own
+    folder tree (the same confinement as `indicators:`)."""
+    if "/" not in named and not named.endswith((".yaml", ".yml")):
+        candidate = shipped / f"{named}.yaml"
+        if candidate.is_file():
+            return candidate.resolve()
+        known = sorted(p.stem for p in shipped.glob("*.yaml") if p.stem != "indicators")
+        raise doc.error(("extends",), f"no shipped policy named '{named}'",
+                        hint=did_you_mean(named, known) or f"shipped: {', '.join(known)}")
+    folder = here.parent
+    candidate = (folder / named).resolve()
+    if not candidate.is_relative_to(folder):
+        raise doc.error(("extends",), f"'{named}' is outside the overlay's folder {folder}; "
+                        "copy the base next to the overlay, or name a shipped policy")
+    if not candidate.is_file():
+        raise doc.error(("extends",), f"base policy not found: {candidate}")
+    return candidate
+
+
+def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:
+    merge = _Merge(base)
+    raw = doc.data
+    for key in ("name", "title", "version", "description", "indicators"):
+        if key in raw:
+            merge.set(key, raw[key], doc, (key,))
+    for section in ("sources", "groups"):
+        for key, value in (raw.get(section) or {}).items():
+            merge.put(section, key, value, doc, (section, key))
+    for key, value in (raw.get("scoring") or {}).items():
+        merge.put("scoring", key, value, doc, ("scoring", key))
+    if "tiers" in raw:
+        merge.set("tiers", raw["tiers"], doc, ("tiers",))
+    for section in LIST_SECTIONS:
+        merge.append(section, raw.get(section) or [], doc, (section,))
+    apply_changes(merge, overlay.change, raw.get("change") or {}, doc, ("change",))
+    catalog_from = doc.path if "indicators" in raw else base.catalog_from
+    return merge.result(doc.path, (doc.path, *base.chain), catalog_from)
+
+
+# --- changes by id (overlays, terms and --set) -----------------------------------------------
+
+def apply_changes(merge: _Merge, changes: Changes, raw: dict, source: Any, loc: Path_) -> None:
+    for rule_id, change in changes.rules.items():
+        at = (*loc, "rules", rule_id)
+        item = merge.item("rules", rule_id)
+        if item is None:
+            merge.problem(source, at, f"no rule '{rule_id}' to change", key=True,
+                          hint=did_you_mean(rule_id, merge.ids("rules")))
+            continue
+        change_rule(merge, item, change, raw["rules"][rule_id], source, at)
+    tiers = merge.data.get("tiers") or []
+    for tier_id, tier_change in changes.tiers.items():
+        at = (*loc, "tiers", tier_id)
+        index = next((i for i, t in enumerate(tiers) if t.get("id") == tier_id), None)
+        if index is None:
+            merge.problem(source, at, f"no tier '{tier_id}' to change", key=True,
+                          hint=did_you_mean(tier_id, [str(t.get("id")) for t in tiers]))
+            continue
+        for name in tier_change.model_fields_set:
+            tiers[index][name] = copy.deepcopy(raw["tiers"][tier_id][name])
+            merge.origins[("tiers", index, name)] = (source, (*at, name))
+
+
+def change_rule(merge: _Merge, item: _Item, change: RuleChange, raw: dict, source: Any,
+                at: Path_) -> None:
+    for name in change.model_fields_set - {"limit", "limits"}:
+        item.data[name] = copy.deepcopy(raw[name])
+        item.parts[(name,)] = (source, (*at, name))
+    wanted: list[tuple[str | None, Any, Path_]] = []
+    if "limit" in change.model_fields_set:
+        wanted.append((None, raw["limit"], (*at, "limit")))
+    for name, value in (raw.get("limits") or {}).items():
+        wanted.append((name, value, (*at, "limits", name)))
+    for name, value, value_at in wanted:
+        problem = set_limit(item, name, value, source, value_at)
+        if problem:
+            merge.problem(source, value_at, *problem)
+
+
+# --- limits: the one number (or value) a rule compares with ----------------------------------
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a limit sits in a rule's `require`: a threshold's `limit`, or a literal in an
+    expression (with its character span)."""
+
+    names: tuple[str, ...]           # the indicators compared with it
+    loc: Path_                       # inside the rule
+    span: tuple[int, int] | None = None
+
+
+def limit_slots(require: Any, loc: Path_ = ("require",)) -> list[Slot]:
+    if isinstance(require, str):
+        return _expression_slots(require, loc)
+    if not isinstance(require, dict):
+        return []
+    if "indicator" in require:
+        return [Slot((str(require["indicator"]),), (*loc, "limit"))]
+    slots: list[Slot] = []
+    for key in ("all", "any"):
+        for i, part in enumerate(require.get(key) or []):
+            slots += limit_slots(part, (*loc, key, i))
+    if "not" in require:
+        slots += limit_slots(require["not"], (*loc, "not"))
+    return slots
+
+
+def _expression_slots(text: str, loc: Path_) -> list[Slot]:
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return []
+    lead = len(text) - len(text.lstrip())
+    slots = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1) or "\n" in text.strip():
+            continue
+        sides = (node.left, node.comparators[0])
+        constant = [s for s in sides if _is_literal(s)]
+        other = [s for s in sides if not _is_literal(s)]
+        if len(constant) == 1 and len(other) == 1:
+            names = tuple(sorted({_dotted(n) for n in ast.walk(other[0])
+                                  if isinstance(n, ast.Name | ast.Attribute)} - {""}))
+            lit = constant[0]
+            slots.append(Slot(names, loc, (lead + lit.col_offset, lead + lit.end_col_offset)))
+    return slots
+
+
+def _is_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant)
+    return isinstance(node, ast.List | ast.Tuple) and all(_is_literal(e) for e in node.elts)
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return ""
+
+
+def choose_slot(require: Any, name: str | None) -> Slot | tuple[str, str | None]:
+    """The slot a `limit` (name None) or `limits: {name: ...}` means, or why none fits."""
+    slots = limit_slots(require)
+    if name is not None:
+        slots = [s for s in slots if name in s.names or any(n.startswith(f"{name}.")
+                                                            for n in s.names)]
+    if len(slots) == 1:
+        return slots[0]
+    every = sorted({n for s in limit_slots(require) for n in s.names})
+    if not slots and name is not None:
+        return (f"the rule compares nothing with '{name}'", did_you_mean(name, every))
+    if not slots:
+        return ("the rule has no limit to change (change its 'require' instead)", None)
+    return (f"the rule has {len(slots)} limits ({', '.join(every)}); name one",
+            f"limits: {{{every[0]}: ...}}, or --set RULE.limit[{every[0]}]=...")
+
+
+def set_limit(item: _Item, name: str | None, value: Any, source: Any,
+              at: Path_) -> tuple[str, str | None] | None:
+    slot = choose_slot(item.data.get("require"), name)
+    if isinstance(slot, tuple):
+        return slot
+    rel = slot.loc[1:]              # below `require`
+    if slot.span is None:
+        parent = _walk(item.data["require"], rel[:-1])
+        parent["limit"] = copy.deepcopy(value)
+        item.parts[slot.loc] = (source, at)
+        return None
+    text = _walk(item.data["require"], rel) if rel else item.data["require"]
+    start, end = slot.span
+    spliced = text[:start] + _literal(value) + text[end:]
+    if rel:
+        _walk(item.data["require"], rel[:-1])[rel[-1]] = spliced
+    else:
+        item.data["require"] = spliced
+    item.parts[slot.loc] = (source, at)
+    return None
+
+
+def _walk(node: Any, loc: Path_) -> Any:
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return repr(value.isoformat())
+    return repr(value)
+
+
+# --- ad hoc changes: --set TARGET.FIELD=VALUE ------------------------------------------------
+
+_SET = re.compile(r"^(?P<target>[^=\[\]]+?)\.(?P<field>[a-z_]+)(?:\[(?P<which>[^\]]+)\])?"
+                  r"=(?P<value>.*)$", re.S)
+RULE_FIELDS = ("limit", "weight", "severity", "caps_tier", "disabled")
+TIER_FIELDS = ("min_score",)
+SCORING_FIELDS = tuple(ScoringChange.model_fields)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One `--set`, as a change in the overlay language and a Document that points at the
+    argument itself."""
+
+    text: str
+    option: str                  # the command-line option it came from (--set, --param)
+    section: str                 # rules | tiers | scoring
+    target: str
+    field: str
+    which: str | None
+    value: Any
+
+    def as_changes(self) -> dict[str, Any]:
+        if self.section == "scoring":
+            return {"scoring": {self.field: self.value}}
+        key = "limits" if self.which else self.field
+        value = {self.which: self.value} if self.which else self.value
+        return {"change": {self.section: {self.target: {key: value}}}}
+
+    def document(self) -> Document:
+        """The argument as a document that answers every position with the argument itself."""
+        return _Argument(f"{self.option} {self.text}", self.as_changes(), {}, {})
+
+
+class _Argument(Document):
+    """A command-line argument: no file, so no line or column to point at."""
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[str, Any, Any]:
+        return (self.path, None, None)
+
+
+def parse_setting(text: str, option: str = "--set") -> Setting:
+    """`RULE.limit=0.25`, `RULE.limit[indicator]=3`, `RULE.weight=2`, `TIER.min_score=70`,
+    `scoring.unknown_credit=0.5`; the value is read as YAML (0.25, true, high, [a, b])."""
+    from engine.load import load_text
+
+    where = f"{option} {text}"
+    match = _SET.match(text.strip())
+    if not match:
+        raise InputError.at(where, "expected TARGET.FIELD=VALUE, e.g. "
+                            "--set transshipment-rerouting-share.limit=0.15")
+    target, name, which = match["target"], match["field"], match["which"]
+    if target == "scoring":
+        section, fields = "scoring", SCORING_FIELDS
+    elif name in TIER_FIELDS:
+        section, fields = "tiers", TIER_FIELDS
+    else:
+        section, fields = "rules", RULE_FIELDS
+    if name not in fields:
+        what = "scoring" if section == "scoring" else f"{section[:-1]} '{target}'"
+        raise InputError.at(where, f"cannot set '{name}' of {what}",
+                            hint=did_you_mean(name, [*fields, *TIER_FIELDS])
+                            or f"fields: {', '.join(fields)}")
+    if which and name != "limit":
+        raise InputError.at(where, f"only 'limit' takes an indicator in brackets, not '{name}'")
+    value = load_text(match["value"], where).data if match["value"].strip() else None
+    if value is None:
+        raise InputError.at(where, "the value is missing after '='")
+    return Setting(text, option, section, target, name, which, value)
+
+
+def apply_settings(base: Assembled, settings: list[Setting]) -> Assembled:
+    """`--set` changes on top of a policy; each is checked like an overlay's `change:`."""
+    if not settings:
+        return base
+    merge = _Merge(base)
+    problems: list[Problem] = []
+    for setting in settings:
+        doc = setting.document()
+        raw = doc.data
+        if setting.section == "scoring":
+            parse(_ScoringOnly, doc)
+            merge.put("scoring", setting.field, setting.value, doc, ("scoring", setting.field))
+            continue
+        changes = parse(_ChangeOnly, doc).change
+        apply_changes(merge, changes, raw["change"], doc, ("change",))
+        problems += merge.problems
+        merge.problems = []
+    merge.problems = problems
+    return merge.result(base.path, base.chain, base.catalog_from)
+
+
+class _ChangeOnly(Strict):        # the `change:` block of an overlay, alone
+    change: Changes
+
+
+class _ScoringOnly(Strict):
+    scoring: ScoringChange
+
+
+# --- terms and dates: the policy one partner faces on one day --------------------------------
+
+def terms_for(data: dict[str, Any], code: str, day: dt.date) -> list[int]:
+    """Indexes of the terms in force for partner `code` on `day`."""
+    groups = data.get("groups") or {}
+    chosen = []
+    for i, term in enumerate(data.get("terms") or []):
+        members = set(term.get("partners") or [])
+        for group in term.get("groups") or []:
+            members |= set(groups.get(group) or [])
+        if code in members and _in_force(term, day):
+            chosen.append(i)
+    return chosen
+
+
+def _in_force(entry: dict[str, Any], day: dt.date) -> bool:
+    effective, expires = entry.get("effective"), entry.get("expires")
+    return (effective is None or effective <= day) and (expires is None or day <= expires)
+
+
+def with_terms(base: Assembled, indexes: list[int], terms: list[Any]) -> tuple[Assembled,
+                                                                             dict[str, list[str]]]:
+    """The policy with the chosen terms applied, and rule id -> the terms that shaped it."""
+    if not indexes:
+        return base, {}
+    merge = _Merge(base)
+    shaped: dict[str, list[str]] = {}
+    for index in indexes:
+        term, raw = terms[index], base.data["terms"][index]
+        at = ("terms", index)
+        apply_changes(merge, term.change, raw.get("change") or {}, base, (*at, "change"))
+        merge.append("rules", raw.get("rules") or [], base, (*at, "rules"))
+        for rule_id in [*term.change.rules, *(r.id for r in term.rules)]:
+            shaped.setdefault(rule_id, []).append(term.id)
+        for tier_id in term.change.tiers:
+            shaped.setdefault(f"tier:{tier_id}", []).append(term.id)
+    return merge.result(base.path, base.chain, base.catalog_from), shaped
+
+
+def in_force_on(base: Assembled, day: dt.date) -> Assembled:
+    """Only the rules in force on `day` (the others are left out, as the policy then stood)."""
+    rules = base.data.get("rules") or []
+    if all(_in_force(rule, day) for rule in rules):
+        return base
+    merge = _Merge(base)
+    for item in merge.lists["rules"]:
+        if not _in_force(item.data, day):
+            item.data["disabled"] = True
+    return merge.result(base.path, base.chain, base.catalog_from)
+
+
+__all__ = ["Assembled", "Setting", "apply_settings", "assemble", "in_force_on",
+           "limit_slots", "parse_setting", "terms_for", "with_terms"]
