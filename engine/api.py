@@ -94,9 +94,17 @@ def _load_policy(path: Path) -> CompiledPolicy:
 
 
 def _compile(assembled: variants.Assembled) -> CompiledPolicy:
-    policy = parse(Policy, assembled)
-    catalog_path = catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
-    compiled = compile_policy(policy, load_catalog(catalog_path), assembled)
+    """Validate and compile; problems found while assembling are reported together with
+    those of validation and compiling, so one run lists them all."""
+    earlier = list(assembled.problems)
+    try:
+        policy = parse(Policy, replace(assembled, problems=()))
+        catalog_path = catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
+        compiled = compile_policy(policy, load_catalog(catalog_path), assembled)
+    except InputError as exc:
+        raise InputError(earlier + [p for p in exc.problems if p not in earlier]) from None
+    if earlier:
+        raise InputError(earlier)
     compiled.path = assembled.path
     compiled.catalog_path = str(catalog_path) if catalog_path else None
     compiled.source = assembled
@@ -221,8 +229,20 @@ def stamp(compiled: CompiledPolicy, day: dt.date | None = None) -> PolicyStamp:
     p = compiled.policy
     chain = compiled.source.chain if compiled.source else ()
     return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path,
-                       chain if len(chain) > 1 else (), day.isoformat() if day else None,
-                       compiled.settings)
+                       tuple(_shown(c) for c in chain) if len(chain) > 1 else (),
+                       day.isoformat() if day else None, compiled.settings)
+
+
+def _shown(path: str) -> str:
+    """A policy file as a reader (and a diff across machines) wants it: shipped ones by name,
+    others relative to the working folder when they are under it."""
+    resolved = Path(path).resolve()
+    if resolved.parent == locate.data_dir("policies").resolve():
+        return f"{resolved.stem} (shipped)"
+    try:
+        return str(resolved.relative_to(Path.cwd()))
+    except ValueError:
+        return str(resolved)
 
 
 @dataclass(frozen=True)

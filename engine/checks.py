@@ -1,7 +1,7 @@
 """Checks: `validate` for any file kind, reporting every problem in every file.
 
 The kind is read from the top-level keys: `partner` is a profile, `catalog` an indicator
-catalog, `rules` a policy. A policy that fails validation still has its well-formed conditions
+catalog, `extends` an overlay (checked with the chain it extends), `rules` a policy. A policy that fails validation still has its well-formed conditions
 type-checked, so one run lists a duplicate key, a misspelt indicator and a wrong type together.
 """
 
@@ -37,6 +37,8 @@ def validate_file(path: Path) -> list[Problem]:
         check_profile(parse(Profile, doc), api.load_catalog(), doc)
     elif kind == "catalog":
         parse(Catalog, doc)
+    elif kind == "overlay":
+        api.load_policy(path)          # the whole chain, assembled and compiled
     else:
         return policy_problems(path, doc)
     return []
@@ -44,11 +46,12 @@ def validate_file(path: Path) -> list[Problem]:
 
 def kind_of(doc: Document) -> str:
     data = doc.data if isinstance(doc.data, dict) else {}
-    for key, kind in (("partner", "profile"), ("catalog", "catalog"), ("rules", "policy")):
+    for key, kind in (("partner", "profile"), ("catalog", "catalog"), ("extends", "overlay"),
+                      ("rules", "policy")):
         if key in data:
             return kind
-    raise doc.error((), "not a policy (no 'rules'), partner profile (no 'partner') or indicator "
-                    "catalog (no 'catalog')")
+    raise doc.error((), "not a policy (no 'rules'), overlay (no 'extends'), partner profile "
+                    "(no 'partner') or indicator catalog (no 'catalog')")
 
 
 def policy_problems(path: Path, doc: Document) -> list[Problem]:

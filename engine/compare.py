@@ -22,14 +22,37 @@ def compare(variant: CompiledPolicy, baseline: CompiledPolicy, partners: list[ap
 
 
 def partner_change(before: Scorecard, after: Scorecard) -> PartnerChange:
-    return PartnerChange(after.code, after.name, standing(before), standing(after),
-                         causes(before, after))
+    old, new = standing(before), standing(after)
+    found = causes(before, after)
+    return PartnerChange(after.code, after.name, old, new, found, notes(old, new, found))
 
 
 def standing(card: Scorecard) -> Standing:
     outcome = card.outcome
     return Standing(card.score, card.tier, card.tier_title,
-                    outcome.tariff_rate if outcome else None, outcome.status if outcome else None)
+                    outcome.tariff_rate if outcome else None, outcome.status if outcome else None,
+                    card.terms)
+
+
+def notes(old: Standing, new: Standing, found: tuple[Cause, ...]) -> tuple[str, ...]:
+    """What moved a partner that no rule's verdict or weight explains."""
+    said = []
+    if old.terms != new.terms:
+        said.append(f"terms in force: {', '.join(old.terms) or 'none'} → "
+                    f"{', '.join(new.terms) or 'none'}")
+    same_tier = old.tier == new.tier
+    if same_tier and (old.tariff_rate, old.outcome_status) != (new.tariff_rate,
+                                                                new.outcome_status):
+        said.append(f"outcome of tier {new.tier}: {_tariff(old)} → {_tariff(new)}")
+    if not same_tier and not found:
+        said.append("tier bounds or caps changed")
+    return tuple(said)
+
+
+def _tariff(s: Standing) -> str:
+    if s.tariff_rate is None:
+        return "none on record"
+    return f"{s.tariff_rate:g}% {(s.outcome_status or '').replace('_', ' ')}"
 
 
 def causes(before: Scorecard, after: Scorecard) -> tuple[Cause, ...]:

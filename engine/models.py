@@ -331,9 +331,8 @@ class Tier(Strict):
     outcome: Outcome | list[Outcome]
 
     def outcome_on(self, day: dt.date) -> Outcome | None:
-        if isinstance(self.outcome, Outcome):
-            return self.outcome
-        in_force = [o for o in self.outcome if o.in_force(day)]
+        history = [self.outcome] if isinstance(self.outcome, Outcome) else self.outcome
+        in_force = [o for o in history if o.in_force(day)]
         return max(in_force, key=lambda o: o.effective or dt.date.min) if in_force else None
 
 

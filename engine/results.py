@@ -169,6 +169,7 @@ class Standing:
     tier_title: str | None
     tariff_rate: float | None
     outcome_status: str | None
+    terms: tuple[str, ...] = ()     # the partner's own terms in force under this policy
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class PartnerChange:
     before: Standing
     after: Standing
     causes: tuple[Cause, ...]
+    notes: tuple[str, ...] = ()     # changes no rule explains: outcome tables, terms, tier bounds
 
     @property
     def score_delta(self) -> float | None:
@@ -209,7 +211,7 @@ class PartnerChange:
     @property
     def changed(self) -> bool:
         return self.tier_changed or self.outcome_changed or self.score_delta != 0 or \
-            bool(self.causes)
+            bool(self.causes) or bool(self.notes)
 
 
 @dataclass(frozen=True)

@@ -121,8 +121,8 @@ class _Merge:
         return [str(i.data.get("id")) for i in self.lists[section]]
 
     def result(self, path: str, chain: tuple[str, ...], catalog_from: str) -> Assembled:
-        if self.problems:
-            raise InputError(self.problems)
+        """The merged policy; problems found while merging travel with it (as a Document's
+        duplicate keys do), so validation reports them together with its own."""
         data = dict(self.data)
         origins = dict(self.origins)
         for section, items in self.lists.items():
@@ -133,7 +133,8 @@ class _Merge:
             for i, item in enumerate(kept):
                 origins[(section, i)] = (item.source, item.loc)
                 origins.update({(section, i, *part): at for part, at in item.parts.items()})
-        return Assembled(path, data, origins, chain, catalog_from, self.base.problems)
+        return Assembled(path, data, origins, chain, catalog_from,
+                         (*self.base.problems, *self.problems))
 
 
 # --- overlays --------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def _scorecard(card: Scorecard) -> list[str]:
     lines = [f"## {card.code} {card.name}", "",
              f"- **Score:** {text.score_text(card)}",
              f"- **Tier:** {text.tier_text(card)}",
-             f"- **Outcome:** {text.outcome_text(card.outcome)}",
+             f"- **Outcome:** {text.outcome_text(card.outcome, card.tier)}",
              f"- **Coverage:** {card.coverage:.0%} of the applicable weight judged on known data",
              f"- **Findings:** {text.counts_text(card)}",
              *([f"- **Terms:** {', '.join(card.terms)}"] if card.terms else []), "",

@@ -54,7 +54,7 @@ def _overview(report: Report) -> Table:
 def _scorecard(card: Scorecard) -> Panel:
     head = Text.assemble((f"Score {text.score_text(card)}", "bold"), "   tier ",
                          (text.tier_text(card), "bold"), f"   coverage {card.coverage:.0%}")
-    lines = [head, Text(f"Outcome: {text.outcome_text(card.outcome)}")]
+    lines = [head, Text(f"Outcome: {text.outcome_text(card.outcome, card.tier)}")]
     if card.outcome and card.outcome.note:
         lines.append(Text(f"  {card.outcome.note}", style="dim"))
     lines.append(Text(f"Findings: {text.counts_text(card)}"))

@@ -29,7 +29,9 @@ def tier_text(card: Scorecard) -> str:
     return f"{card.tier_title} [{card.tier}]{flag}"
 
 
-def outcome_text(outcome: Outcome | None) -> str:
+def outcome_text(outcome: Outcome | None, tier: str | None = None) -> str:
+    if outcome is None and tier is not None:
+        return "no tariff outcome on record for this tier on the evaluation date"
     if outcome is None:
         return "no outcome: unrated"
     dates = ", ".join(d for d in (f"effective {outcome.effective}" if outcome.effective else "",

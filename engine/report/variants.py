@@ -47,6 +47,10 @@ def _cause(cause) -> str:
     return f"{cause.rule}: weight {cause.weight_before:g} → {cause.weight_after:g}"
 
 
+def _because(change: PartnerChange) -> list[str]:
+    return [*(_cause(k) for k in change.causes), *change.notes]
+
+
 def _flip(flip) -> str:
     move = f"{flip.from_tier or 'unrated'} → {flip.to_tier or 'unrated'}"
     if flip.at is None:
@@ -80,7 +84,7 @@ def _comparison_table(comparison: Comparison, color: bool) -> str:
         for c in changed:
             table.add_row(escape(f"{c.code} {c.name}"), _standing(c.before), _standing(c.after),
                           _delta(c), "changes" if c.tier_changed else "same",
-                          escape("\n".join(_cause(k) for k in c.causes) or "tier bounds"))
+                          escape("\n".join(_because(c))))
         console.print(table)
     return out.getvalue()
 
@@ -96,7 +100,7 @@ def _change_data(c: PartnerChange) -> dict[str, Any]:
             "before": asdict(c.before), "after": asdict(c.after),
             "score_delta": c.score_delta, "tier_changed": c.tier_changed,
             "outcome_changed": c.outcome_changed,
-            "causes": [asdict(k) for k in c.causes]}
+            "causes": [asdict(k) for k in c.causes], "notes": list(c.notes)}
 
 
 def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
@@ -110,7 +114,7 @@ def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
     if changed:
         lines += ["| partner | before | after | Δ score | because |", "|---|---|---|---:|---|"]
         lines += [f"| {c.code} {c.name} | {_standing(c.before)} | {_standing(c.after)} |"
-                  f" {_delta(c)} | {'; '.join(_cause(k) for k in c.causes) or 'tier bounds'} |"
+                  f" {_delta(c)} | {'; '.join(_because(c))} |"
                   for c in changed]
     return "\n".join(lines) + "\n"
 

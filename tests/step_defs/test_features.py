@@ -6,8 +6,10 @@ a partner without writing Python. Steps call the public API only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -27,10 +29,29 @@ class World:
     profiles: dict[str, Profile] = field(default_factory=dict)
     cards: dict = field(default_factory=dict)
     last: str | None = None
+    settings: list[str] = field(default_factory=list)     # as --set on the command line
+    day: dt.date = field(default_factory=dt.date.today)   # as --as-of
+    folder: Path | None = None                            # where written overlays go
+    comparison: Any = None
+    swept: Any = None
 
     @property
     def compiled(self):
-        return api.load_policy(self.policy_path)
+        return api.load_policy(self.policy_path, tuple(self.settings))
+
+    def change(self, setting: str) -> None:
+        self.settings.append(setting)
+        self.cards.clear()
+
+    def moved(self, code: str):
+        matches = [c for c in self.comparison.partners if c.code == code]
+        assert matches, f"{code} was not compared"
+        return matches[0]
+
+    def row(self, code: str):
+        matches = [r for r in self.swept.rows if r.code == code]
+        assert matches, f"{code} was not swept"
+        return matches[0]
 
     def card(self, code: str | None = None):
         return self.cards[code or self.last]
@@ -43,8 +64,8 @@ class World:
 
 
 @pytest.fixture
-def world() -> World:
-    return World()
+def world(tmp_path: Path) -> World:
+    return World(folder=tmp_path)
 
 
 def _profile(world: World, code: str) -> Profile:
@@ -93,12 +114,72 @@ def partner_with(world: World, code: str, indicator: str, value: str) -> None:
     world.last = code
 
 
+# --- Given: variants a drafter tries without writing Python ----------------------------------
+
+@given("the overlay:")
+def overlay(world: World, docstring: str) -> None:
+    """A policy written in the scenario itself (it may `extends:` a shipped policy by name)."""
+    path = world.folder / "overlay.yaml"
+    path.write_text(docstring + "\n", encoding="utf-8")
+    world.policy_path = path
+
+
+@given(parsers.parse('the limit of rule "{rule}" is {value}'))
+def limit_is(world: World, rule: str, value: str) -> None:
+    world.change(f"{rule}.limit={value}")
+
+
+@given(parsers.parse('the limit of rule "{rule}" on {indicator} is {value}'))
+def limit_on_is(world: World, rule: str, indicator: str, value: str) -> None:
+    world.change(f"{rule}.limit[{indicator}]={value}")
+
+
+@given(parsers.parse('the weight of rule "{rule}" is {value}'))
+def weight_is(world: World, rule: str, value: str) -> None:
+    world.change(f"{rule}.weight={value}")
+
+
+@given(parsers.parse('rule "{rule}" is disabled'))
+def disabled(world: World, rule: str) -> None:
+    world.change(f"{rule}.disabled=true")
+
+
+@given(parsers.parse('the minimum score of tier "{tier}" is {value}'))
+def min_score_is(world: World, tier: str, value: str) -> None:
+    world.change(f"{tier}.min_score={value}")
+
+
+@given(parsers.parse("the evaluation date is {day}"))
+def evaluation_date(world: World, day: str) -> None:
+    world.day = dt.date.fromisoformat(day)
+    world.cards.clear()
+
+
 # --- When ------------------------------------------------------------------------------------
 
 @when(parsers.parse('partner "{code}" is evaluated'))
 def evaluate(world: World, code: str) -> None:
-    world.cards[code] = api.evaluate_partner(world.compiled, _profile(world, code))
+    world.cards[code] = api.evaluate_partner(world.compiled, _profile(world, code), world.day)
     world.last = code
+
+
+@when(parsers.parse('the partners {codes} are compared with the policy "{baseline}"'))
+def compared(world: World, codes: str, baseline: str) -> None:
+    from engine.compare import compare
+
+    base = None if baseline == "shipped" else ROOT / baseline
+    partners = [api.load_partner(c.strip(' "')) for c in codes.split(",")]
+    world.comparison = compare(world.compiled, api.load_policy(base), partners, world.day)
+
+
+@when(parsers.parse('rule "{rule}" has its limit swept from {start} to {stop} by {step} '
+                    "for {codes}"))
+def swept(world: World, rule: str, start: str, stop: str, step: str, codes: str) -> None:
+    from engine.sweep import parse_range, sweep
+
+    target, values = parse_range(f"{rule}.limit={start}:{stop}:{step}")
+    partners = [api.load_partner(c.strip(' "')) for c in codes.split(",")]
+    world.swept = sweep(world.compiled, partners, target, values, world.day)
 
 
 @when("it is evaluated")
@@ -232,3 +313,88 @@ def capped_by(world: World, rule: str) -> None:
 @then("its tier is not capped")
 def not_capped(world: World) -> None:
     assert not world.card().capped_by, world.card().capped_by
+
+
+# --- Then: variants --------------------------------------------------------------------------
+
+@then(parsers.parse('rule "{rule}" would be {status} without its exception'))
+def would_be(world: World, rule: str, status: str) -> None:
+    note = world.finding(rule).exception
+    assert note is not None and note.would_be == status, note
+
+
+@then(parsers.parse('the exception for rule "{rule}" is {state}'))
+def exception_state(world: World, rule: str, state: str) -> None:
+    note = world.finding(rule).exception
+    assert note is not None and note.state == state.replace(" ", "_"), note
+
+
+@then(parsers.parse('rule "{rule}" was set by the term "{term}"'))
+def set_by_term(world: World, rule: str, term: str) -> None:
+    assert term in world.finding(rule).terms, world.finding(rule).terms
+
+
+@then(parsers.parse('the terms "{term}" apply to it'))
+def terms_apply(world: World, term: str) -> None:
+    assert term in world.card().terms, world.card().terms
+
+
+@then("no terms apply to it")
+def no_terms(world: World) -> None:
+    assert world.card().terms == (), world.card().terms
+
+
+@then(parsers.parse('the policy has no rule "{rule}"'))
+def no_rule(world: World, rule: str) -> None:
+    assert rule not in {f.rule for f in world.card().findings}
+
+
+@then("it has no tariff outcome on record")
+def no_outcome(world: World) -> None:
+    assert world.card().tier is not None and world.card().outcome is None
+
+
+@then(parsers.parse('partner "{code}" moves from tier "{before}" to tier "{after}"'))
+def moves(world: World, code: str, before: str, after: str) -> None:
+    change = world.moved(code)
+    assert (change.before.tier, change.after.tier) == (before, after), change
+
+
+@then(parsers.parse('partner "{code}" keeps tier "{tier}"'))
+def keeps(world: World, code: str, tier: str) -> None:
+    change = world.moved(code)
+    assert change.before.tier == change.after.tier == tier, change
+
+
+@then(parsers.parse('partner "{code}" does not change'))
+def unchanged(world: World, code: str) -> None:
+    assert not world.moved(code).changed, world.moved(code)
+
+
+@then(parsers.parse('the score of partner "{code}" changes by {delta:g}'))
+def score_delta(world: World, code: str, delta: float) -> None:
+    assert world.moved(code).score_delta == pytest.approx(delta), world.moved(code)
+
+
+@then(parsers.parse('partner "{code}" changed because rule "{rule}" went from {before} to '
+                    "{after}"))
+def changed_because(world: World, code: str, rule: str, before: str, after: str) -> None:
+    causes = {c.rule: (c.before, c.after) for c in world.moved(code).causes}
+    assert causes.get(rule) == (before.replace(" ", "_"), after.replace(" ", "_")), causes
+
+
+@then(parsers.parse('partner "{code}" flips from "{before}" to "{after}" at {value:g}'))
+def flips_at(world: World, code: str, before: str, after: str, value: float) -> None:
+    flips = [(f.from_tier, f.to_tier, f.at, f.inclusive) for f in world.row(code).flips]
+    assert (before, after, pytest.approx(value), True) in flips, flips
+
+
+@then(parsers.parse('partner "{code}" flips from "{before}" to "{after}" just past {value:g}'))
+def flips_past(world: World, code: str, before: str, after: str, value: float) -> None:
+    flips = [(f.from_tier, f.to_tier, f.at, f.inclusive) for f in world.row(code).flips]
+    assert (before, after, pytest.approx(value), False) in flips, flips
+
+
+@then(parsers.parse('partner "{code}" never changes tier'))
+def never_flips(world: World, code: str) -> None:
+    assert world.row(code).flips == (), world.row(code).flips
