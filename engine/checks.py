@@ -1,8 +1,9 @@
 """Checks: `validate` for any file kind, reporting every problem in every file.
 
 The kind is read from the top-level keys: `partner` is a profile, `catalog` an indicator
-catalog, `extends` an overlay (checked with the chain it extends), `rules` a policy. A policy that fails validation still has its well-formed conditions
-type-checked, so one run lists a duplicate key, a misspelt indicator and a wrong type together.
+catalog, `extends` an overlay (checked with the chain it extends), `rules` a policy. A policy
+that fails validation still has its well-formed conditions type-checked, so one run lists a
+duplicate key, a misspelt indicator and a wrong type together.
 """
 
 from __future__ import annotations

@@ -1,0 +1,337 @@
+"""Variants: overlays, --set, terms, exceptions, --as-of, compare and sweep.
+
+Built on the fixture policy (tests/fixtures/policy.yaml) so each case is small and its numbers can
+be read off the fixture: VNM's china_import_share is 0.365 against `inputs-share`'s 0.2 limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import assert_input_error
+
+from engine import api
+from engine.compare import compare
+from engine.errors import InputError
+from engine.sweep import parse_range, sweep
+
+DAY = dt.date(2026, 3, 1)
+
+
+def _overlay(ws, body: str, name: str = "overlay.yaml", base: str = "policy.yaml"):
+    return ws.write(name, f"extends: {base}\nname: variant\n{body}")
+
+
+def _card(ws, policy_path, day=DAY, settings=()):
+    compiled = api.load_policy(policy_path, settings)
+    return api.evaluate_partner(compiled, api.load_partner(ws.vnm_path, compiled.catalog), day)
+
+
+def _status(card) -> dict[str, str]:
+    return {f.rule: f.status.value for f in card.findings}
+
+
+# --- overlays --------------------------------------------------------------------------------
+
+def test_an_overlay_changes_a_limit_and_keeps_everything_else(ws):
+    base = _card(ws, ws.policy_path)
+    assert _status(base)["inputs-share"] == "violated"
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: 0.4}\n")
+    card = _card(ws, path)
+    assert _status(card)["inputs-share"] == "satisfied"
+    assert {r: s for r, s in _status(card).items() if r != "inputs-share"} == \
+        {r: s for r, s in _status(base).items() if r != "inputs-share"}
+
+
+def test_an_overlay_of_an_overlay_composes_and_names_the_chain(ws):
+    _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: 0.4}\n", name="first.yaml")
+    second = _overlay(ws, "change:\n  rules:\n    ratio: {disabled: true}\n", name="second.yaml",
+                      base="first.yaml")
+    card = _card(ws, second)
+    assert _status(card)["inputs-share"] == "satisfied"
+    assert "ratio" not in _status(card)
+    stamp = api.stamp(api.load_policy(second))
+    assert [p.rsplit("/", 1)[-1] for p in stamp.chain] == ["second.yaml", "first.yaml",
+                                                            "policy.yaml"]
+    assert stamp.hash != api.load_policy(ws.policy_path).hash
+
+
+def test_a_cycle_of_overlays_is_refused_at_the_extends_line(ws):
+    _overlay(ws, "", name="a.yaml", base="b.yaml")
+    _overlay(ws, "", name="b.yaml", base="a.yaml")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(ws.root / "a.yaml")
+    assert_input_error(caught.value, ws.root / "b.yaml", 1, 10, "cycle: a.yaml -> b.yaml -> a.yaml")
+
+
+def test_an_unknown_rule_in_change_is_reported_at_the_overlay_line(ws):
+    path = _overlay(ws, "change:\n  rules:\n    input-share: {limit: 0.4}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    message = assert_input_error(caught.value, path, 5, 5, "no rule 'input-share' to change")
+    assert "did you mean 'inputs-share'" in message
+
+
+def test_a_wrongly_typed_limit_is_reported_at_the_overlay_value(ws):
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: high}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 5, 27, "compare it with a number, not 'high'")
+
+
+def test_a_rule_with_two_limits_asks_which_one(ws):
+    path = _overlay(ws, "change:\n  rules:\n    scope: {limit: 0.1}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 5, 20, "the rule has 2 limits")
+    named = _overlay(ws, "change:\n  rules:\n    scope: {limits: {by_group: 0.1}}\n",
+                     name="named.yaml")
+    finding = next(f for f in _card(ws, named).findings if f.rule == "scope")
+    assert "0.1" in str([c.limit for c in finding.checks])
+
+
+def test_an_added_rule_with_a_taken_id_points_at_the_overlay(ws):
+    path = _overlay(ws, "rules:\n  - id: ratio\n    demand: inputs\n    title: t\n"
+                        "    rationale: r\n    sources: [s1]\n    require: 'ratio_x <= 1'\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 4, 9, "rule 'ratio' is already in the base policy")
+
+
+def test_an_overlay_may_not_reach_outside_its_folder(ws, tmp_path):
+    inner = ws.root / "drafts"
+    inner.mkdir()
+    path = inner / "overlay.yaml"
+    path.write_text("extends: ../policy.yaml\nname: v\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 1, 10, "outside the overlay's folder")
+
+
+def test_a_misspelt_shipped_policy_gets_a_suggestion(ws):
+    path = ws.write("overlay.yaml", "extends: us-china-alignmnt\nname: v\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert "did you mean 'us-china-alignment'" in assert_input_error(caught.value, path, 1, 10)
+
+
+def test_an_edited_base_is_noticed_by_a_cached_overlay(ws):
+    path = _overlay(ws, "")
+    assert _status(_card(ws, path))["inputs-share"] == "violated"
+    text = ws.policy_path.read_text().replace("limit: 0.2}", "limit: 0.5}")
+    ws.policy_path.write_text(text + "# edited\n")
+    assert _status(_card(ws, path))["inputs-share"] == "satisfied"
+
+
+# --- --set -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("input-share.limit=0.3", "no rule 'input-share' to change (did you mean 'inputs-share'?)"),
+    ("inputs-share.limt=0.3", "cannot set 'limt' of rule 'inputs-share' (did you mean 'limit'?)"),
+    ("inputs-share.limit=high", "compare it with a number, not 'high'"),
+    ("inputs-share.weight=0", "greater than 0"),
+    ("inputs-share.limit", "expected TARGET.FIELD=VALUE"),
+    ("god.min_score=70", "no tier 'god' to change (did you mean 'good'?)"),
+    ("inputs-share.weight[x]=2", "only 'limit' takes an indicator in brackets"),
+])
+def test_a_bad_setting_names_the_argument(ws, setting, message):
+    with pytest.raises(InputError) as caught:
+        api.load_policy(ws.policy_path, (setting,))
+    text = str(caught.value)
+    assert text.startswith(f"--set {setting}"), text
+    assert message in text, text
+
+
+def test_settings_change_limit_weight_and_tier_bounds(ws):
+    base = _card(ws, ws.policy_path)
+    lifted = _card(ws, ws.policy_path, settings=("inputs-share.limit=0.4",))
+    assert _status(lifted)["inputs-share"] == "satisfied"
+    assert lifted.score > base.score
+    heavier = _card(ws, ws.policy_path, settings=("inputs-share.weight=5",))
+    assert heavier.score < base.score
+    bar = _card(ws, ws.policy_path, settings=(f"good.min_score={base.score}",))
+    assert bar.tier == "good"
+
+
+def test_a_setting_on_the_cli_is_named_in_the_json(run_cli, fixture_dir):
+    done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
+                   "--set", "inputs-share.limit=0.4", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    policy = json.loads(done.stdout)["policy"]
+    assert policy["settings"] == ["inputs-share.limit=0.4"]
+
+
+@pytest.mark.parametrize("args", [
+    ("--set", "nope.limit=1"),
+    ("--as-of", "2025-13-01"),
+    ("--set", "inputs-share.limit"),
+])
+def test_bad_variant_arguments_exit_2_and_write_nothing(run_cli, fixture_dir, args):
+    out = fixture_dir / "out.json"
+    done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
+                   *args, "--format", "json", "--output", out)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+# --- terms, exceptions, dates ------------------------------------------------------------------
+
+TERMS = """\
+terms:
+  - id: vnm-deal
+    title: A deal
+    partners: [VNM]
+    sources: [s1]
+    effective: 2026-01-01
+    change:
+      rules:
+        inputs-share: {limit: 0.4}
+      tiers:
+        bad: {outcome: {tariff_rate: 20, legal_authority: ieepa, status: in_force}}
+    rules:
+      - {id: extra, demand: inputs, title: t, rationale: r, sources: [s1],
+         require: {indicator: rerouting_share, comparison: at_most, limit: 0.1}}
+"""
+
+
+def test_a_term_applies_only_to_its_partner_and_only_once_in_force(ws):
+    path = _overlay(ws, TERMS)
+    card = _card(ws, path)
+    assert card.terms == ("vnm-deal",)
+    found = {f.rule: f for f in card.findings}
+    assert found["inputs-share"].status.value == "satisfied"
+    assert found["inputs-share"].terms == ("vnm-deal",)
+    assert found["extra"].status.value == "violated"          # 0.161 > 0.1
+    assert card.outcome.tariff_rate == (20.0 if card.tier == "bad" else 10.0)
+    before = _card(ws, path, day=dt.date(2025, 12, 31))
+    assert before.terms == () and "extra" not in _status(before)
+    other = ws.vnm_data()
+    other["partner"]["code"] = "THA"
+    compiled = api.load_policy(path)
+    thai = api.evaluate_partner(compiled, api.load_partner(ws.write_profile(other),
+                                                           compiled.catalog), DAY)
+    assert thai.terms == () and "extra" not in _status(thai)
+
+
+def test_a_bad_term_is_reported_at_load_with_its_line(ws):
+    path = _overlay(ws, TERMS.replace("{limit: 0.4}", "{limit: lots}"))
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 11, 31, "not 'lots'")
+
+
+EXCEPTION = """\
+exceptions:
+  - id: waiver
+    partner: VNM
+    rule: inputs-share
+    justification: A transition period.
+    granted: 2025-01-01
+    expires: 2026-06-30
+"""
+
+
+@pytest.mark.parametrize(("treatment", "counts_as"), [
+    ("excluded", None), ("satisfied", "satisfied"), ("violated", "violated")])
+def test_an_excepted_violation_counts_as_the_policy_says(ws, treatment, counts_as):
+    base = _card(ws, ws.policy_path)
+    path = _overlay(ws, f"scoring: {{excepted: {treatment}}}\n{EXCEPTION}")
+    card = _card(ws, path)
+    finding = next(f for f in card.findings if f.rule == "inputs-share")
+    assert finding.status.value == "excepted"
+    assert finding.exception.would_be == "violated" and finding.exception.applied
+    lifted = _card(ws, ws.policy_path, settings=("inputs-share.limit=0.4",))
+    dropped = _card(ws, ws.policy_path, settings=("inputs-share.disabled=true",))
+    expected = {None: dropped.score, "satisfied": lifted.score, "violated": base.score}
+    assert card.score == expected[counts_as]
+
+
+def test_an_expired_exception_no_longer_applies_and_says_so(ws):
+    path = _overlay(ws, EXCEPTION)
+    card = _card(ws, path, day=dt.date(2026, 7, 1))
+    finding = next(f for f in card.findings if f.rule == "inputs-share")
+    assert finding.status.value == "violated"
+    assert finding.exception.state == "expired" and not finding.exception.applied
+    assert "(exception waiver expired 2026-06-30)" in finding.message
+
+
+def test_an_exception_for_an_unknown_rule_is_refused(ws):
+    path = _overlay(ws, EXCEPTION.replace("rule: inputs-share", "rule: input-share"))
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert "did you mean 'inputs-share'" in assert_input_error(caught.value, path, 6, 11)
+
+
+def test_a_rule_not_yet_in_force_is_left_out(ws):
+    path = _overlay(ws, "change:\n  rules:\n    ratio: {effective: 2026-06-01}\n")
+    assert "ratio" not in _status(_card(ws, path))
+    assert "ratio" in _status(_card(ws, path, day=dt.date(2026, 6, 1)))
+
+
+# --- compare and sweep -------------------------------------------------------------------------
+
+def test_compare_names_the_rule_behind_each_change(ws):
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: 0.4}\n")
+    partner = api.load_partner(ws.vnm_path, api.load_policy(path).catalog)
+    found = compare(api.load_policy(path), api.load_policy(ws.policy_path), [partner], DAY)
+    change = found.partners[0]
+    assert [(c.rule, c.before, c.after) for c in change.causes] == \
+        [("inputs-share", "violated", "satisfied")]
+    assert change.score_delta == round(change.after.score - change.before.score, 1) > 0
+
+
+def test_compare_on_the_cli_defaults_to_the_base_of_an_overlay(run_cli, fixture_dir):
+    (fixture_dir / "o.yaml").write_text("extends: policy.yaml\nname: v\nchange:\n  rules:\n"
+                                        "    inputs-share: {limit: 0.4}\n")
+    done = run_cli("compare", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "o.yaml",
+                   "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["before"]["name"] != data["after"]["name"] or data["before"]["hash"] != \
+        data["after"]["hash"]
+    assert data["partners"][0]["causes"][0]["rule"] == "inputs-share"
+
+
+def test_every_pinned_flip_agrees_with_evaluate_at_that_value(ws):
+    compiled = api.load_policy(ws.policy_path)
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    low = _card(ws, ws.policy_path)              # the score does not depend on the bounds
+    target, values = parse_range("good.min_score=10:30:10")
+    result = sweep(compiled, [partner], target, values, DAY)
+    (flip,) = result.rows[0].flips
+    assert flip.at == low.score and flip.inclusive is False
+    at = _card(ws, ws.policy_path, settings=(f"good.min_score={flip.at}",))
+    past = _card(ws, ws.policy_path, settings=(f"good.min_score={flip.at + 0.05}",))
+    assert (at.tier, past.tier) == (flip.from_tier, flip.to_tier)
+
+
+def test_a_limit_sweep_pins_the_flip_at_the_observed_value(ws):
+    compiled = api.load_policy(ws.policy_path, ("good.min_score=50",))
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    target, values = parse_range("inputs-share.limit=0.1:0.5:0.1")
+    flips = sweep(compiled, [partner], target, values, DAY).rows[0].flips
+    assert [(f.at, f.inclusive) for f in flips] == [(0.365, True)]
+    assert _card(ws, ws.policy_path, settings=("good.min_score=50", "inputs-share.limit=0.365")
+                 ).tier == flips[0].to_tier
+    assert _card(ws, ws.policy_path, settings=("good.min_score=50", "inputs-share.limit=0.3649")
+                 ).tier == flips[0].from_tier
+
+
+@pytest.mark.parametrize(("param", "message"), [
+    ("inputs-share.limit=0:1:0", "STEP must be positive"),
+    ("inputs-share.limit=0:1", "START:STOP:STEP"),
+    ("inputs-share.limit=0:1:0.0001", "at most 1,000"),
+    ("inputs-share.limit=a:1:0.1", "'a' is not a number"),
+    ("inputs-share", "expected TARGET.FIELD=START:STOP:STEP"),
+])
+def test_a_bad_sweep_range_is_bad_input(param, message):
+    with pytest.raises(InputError) as caught:
+        parse_range(param)
+    assert message in str(caught.value)
+
+
+def test_sweep_steps_are_exact_decimals():
+    assert parse_range("x.limit=0.1:0.3:0.1")[1] == [0.1, 0.2, 0.3]
+    assert parse_range("x.limit=3:1:1")[1] == [3, 2, 1]
