@@ -169,6 +169,15 @@ def with_settings(compiled: CompiledPolicy, settings: tuple[str, ...],
     return compiled.variants[key]
 
 
+def rule_alone(compiled: CompiledPolicy, rule_id: str) -> CompiledPolicy:
+    """The policy reduced to one rule (and the inferences), compiled once: a sweep of that
+    rule's limit re-judges only this small network at each step."""
+    key = ("alone", rule_id)
+    if key not in compiled.variants:
+        compiled.variants[key] = _compile(variants.rule_alone(compiled.source, rule_id))
+    return compiled.variants[key]
+
+
 def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
     """The policy partner `code` faces on `day`: its own terms applied, only rules in force.
     Without terms or dated rules that is the policy itself (no recompiling)."""

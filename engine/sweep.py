@@ -78,27 +78,95 @@ def _text(value: Any) -> str:
 
 def sweep(compiled: CompiledPolicy, partners: list[api.Partner], parameter: str,
           values: list[Any], day: dt.date | None = None) -> Sweep:
+    """Each partner at each value, judged by the engine.
+
+    The policy is compiled once; a step changes one thing, so only that is redone. A limit
+    changes one rule's verdict: that rule alone is compiled per value and re-judged, the other
+    verdicts are the partner's own from one full judgement. A weight or a tier bound changes no
+    verdict at all: the same verdicts are scored under each step's policy. A partner with its own
+    terms or dated rules takes the full path at every step."""
     day = day or dt.date.today()
     ordered = sorted(partners, key=lambda p: p.profile.partner.code)
-    policies = [_at(compiled, parameter, v) for v in values]
-    rows = tuple(_row(compiled, policies, parameter, values, p, day) for p in ordered)
+    standings = _standings(compiled, _Steps(compiled, parameter, values), ordered, day)
+    rows = tuple(_row(compiled, standings[p.profile.partner.code], values, parameter, p, day)
+                 for p in ordered)
     field = parameter.rsplit(".", 1)[-1].split("[")[0]
     return Sweep(api.stamp(compiled, day), parameter, tuple(values), rows,
                  tuple(t.id for t in compiled.policy.tiers), field in ("limit", "min_score"))
 
 
 def _at(compiled: CompiledPolicy, parameter: str, value: Any) -> CompiledPolicy:
-    return api.with_settings(compiled, (f"{parameter}={_text(value)}",))
+    return api.with_settings(compiled, (f"{parameter}={_text(value)}",), "--param")
+
+
+class _Steps:
+    """The policy at each swept value, compiled on first use: whole (for the full path), or
+    as the swept rule alone (for a limit)."""
+
+    def __init__(self, compiled: CompiledPolicy, parameter: str, values: list[Any]) -> None:
+        self.compiled, self.parameter, self.values = compiled, parameter, values
+        target, field = parameter.rsplit(".", 1)
+        self.rule = target if field.split("[")[0] == "limit" else None
+        self._whole: dict[int, CompiledPolicy] = {}
+        self._alone: dict[int, CompiledPolicy] = {}
+
+    def whole(self, i: int) -> CompiledPolicy:
+        if i not in self._whole:
+            self._whole[i] = _at(self.compiled, self.parameter, self.values[i])
+        return self._whole[i]
+
+    def alone(self, i: int) -> CompiledPolicy:
+        if i not in self._alone:
+            setting = (f"{self.parameter}={_text(self.values[i])}",)
+            self._alone[i] = api.with_settings(api.rule_alone(self.compiled, self.rule), setting,
+                                               "--param")
+        return self._alone[i]
 
 
 def _standing(policy: CompiledPolicy, partner: api.Partner, day: dt.date):
     profile = partner.profile
     judged = api.judge(api.for_partner(policy, profile.partner.code, day), profile, day)
+    return _of(judged)
+
+
+def _of(judged) -> tuple[str | None, float | None]:
     return (judged.tier.id if judged.tier else None), judged.score
 
 
-def _row(compiled, policies, parameter, values, partner, day) -> SweepRow:
-    standings = [_standing(policy, partner, day) for policy in policies]
+def _standings(compiled: CompiledPolicy, steps: _Steps, partners: list[api.Partner],
+               day: dt.date) -> dict[str, list[tuple[str | None, float | None]]]:
+    """Partner code -> (tier, score) at each step. Steps run in the outer loop, so each step's
+    network is built once and serves every partner."""
+    found: dict[str, list] = {p.profile.partner.code: [] for p in partners}
+    own = [p for p in partners
+           if api.for_partner(compiled, p.profile.partner.code, day) is not compiled]
+    base = {p.profile.partner.code: api.judge(compiled, p.profile, day)
+            for p in partners if p not in own}
+    scored: dict[tuple, tuple[str | None, float | None]] = {}
+    for i in range(len(steps.values)):
+        for partner in own:
+            found[partner.profile.partner.code].append(_standing(steps.whole(i), partner, day))
+        for partner in (p for p in partners if p not in own):
+            code = partner.profile.partner.code
+            found[code].append(_at_step(compiled, steps, i, partner, base[code], day, scored))
+    return found
+
+
+def _at_step(compiled, steps: _Steps, i: int, partner: api.Partner, base, day,
+             scored: dict) -> tuple[str | None, float | None]:
+    if steps.rule is None:          # a weight or a tier bound: same verdicts, new scoring
+        return _of(api.judged(steps.whole(i), base.verdicts, base.facts, base.values, base.fired,
+                              base.waivers))
+    verdict = api.judge(steps.alone(i), partner.profile, day).verdicts[steps.rule]
+    key = (partner.profile.partner.code, verdict)
+    if key not in scored:           # the other verdicts are fixed: score each outcome once
+        verdicts = {**base.verdicts, steps.rule: verdict}
+        scored[key] = _of(api.judged(compiled, verdicts, base.facts, base.values, base.fired,
+                                     base.waivers))
+    return scored[key]
+
+
+def _row(compiled, standings, values, parameter, partner, day) -> SweepRow:
     tiers = tuple(t for t, _ in standings)
     flips = []
     for i in range(1, len(values)):

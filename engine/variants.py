@@ -492,6 +492,18 @@ def with_terms(base: Assembled, indexes: list[int], terms: list[Any]) -> tuple[A
     return merge.result(base.path, base.chain, base.catalog_from), shaped
 
 
+def rule_alone(base: Assembled, rule_id: str) -> Assembled:
+    """The policy reduced to one rule (with every inference it may read): what a sweep re-judges
+    at each step, since a rule's limit changes no other rule's verdict."""
+    merge = _Merge(base)
+    for item in merge.lists["rules"]:
+        item.data["disabled"] = item.data.get("id") != rule_id
+    for section in ("terms", "exceptions"):
+        merge.lists[section] = [i for i in merge.lists[section]
+                                if section == "exceptions" and i.data.get("rule") == rule_id]
+    return merge.result(base.path, base.chain, base.catalog_from)
+
+
 def in_force_on(base: Assembled, day: dt.date) -> Assembled:
     """Only the rules in force on `day` (the others are left out, as the policy then stood)."""
     rules = base.data.get("rules") or []
