@@ -23,7 +23,7 @@ def rules_text(compiled: CompiledPolicy) -> str:
         lines += [f"{demand.id}: {demand.title}", f"  {demand.intent.strip()}"]
         for rule in (r for r in compiled.rules.values() if r.rule.demand == demand.id):
             lines.append(f"  - {rule.rule.id} (weight {rule.rule.weight:g}, "
-                         f"{rule.rule.severity.value}): {rule.rule.title}")
+                         f"{rule.rule.severity.value}){_dates(rule.rule)}: {rule.rule.title}")
             lines.append(f"      requires {condition_text(rule.require.tree, compiled.catalog)}")
         lines.append("")
     if compiled.derivations:
@@ -35,10 +35,45 @@ def rules_text(compiled: CompiledPolicy) -> str:
         lines.append("")
     lines.append("Tiers:")
     for tier in p.tiers:
-        o = tier.outcome
-        lines.append(f"  - {tier.id} (score >= {tier.min_score:g}): {tier.title}: "
-                     f"{o.tariff_rate:g}% under {o.legal_authority.value}, {o.status.value}")
+        history = tier.outcome if isinstance(tier.outcome, list) else [tier.outcome]
+        lines.append(f"  - {tier.id} (score >= {tier.min_score:g}): {tier.title}")
+        lines += [f"      {o.tariff_rate:g}% under {o.legal_authority.value}, {o.status.value}"
+                  f"{_dates(o)}" for o in history]
+    lines += _terms_lines(p) + _exception_lines(p)
     return "\n".join(lines) + "\n"
+
+
+def _dates(item: Any) -> str:
+    """' (from 2025-08-07 to 2026-02-19)' for a dated rule, outcome or term; '' if undated."""
+    parts = [f"from {item.effective}" if item.effective else "",
+             f"to {item.expires}" if item.expires else ""]
+    text = " ".join(part for part in parts if part)
+    return f" ({text})" if text else ""
+
+
+def _terms_lines(p: Policy) -> list[str]:
+    if not p.terms:
+        return []
+    lines = ["", "Terms for particular partners:"]
+    for term in p.terms:
+        who = ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
+        lines.append(f"  - {term.id}{_dates(term)}: {term.title} (for {who})")
+        lines += [f"      changes {rule}: " + ", ".join(
+                  f"{k} {v}" for k, v in change.model_dump(exclude_unset=True).items())
+                  for rule, change in term.change.rules.items()]
+        lines += [f"      changes tier {tier}" for tier in term.change.tiers]
+        lines += [f"      adds {rule.id}: {rule.title}" for rule in term.rules]
+    return lines
+
+
+def _exception_lines(p: Policy) -> list[str]:
+    if not p.exceptions:
+        return []
+    lines = ["", "Exceptions:"]
+    lines += [f"  - {w.id}: {w.partner} from {w.rule}, granted {w.granted}"
+              f"{f', expires {w.expires}' if w.expires else ''}: {w.justification.strip()}"
+              for w in p.exceptions]
+    return lines
 
 
 def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:

@@ -335,3 +335,14 @@ def test_a_bad_sweep_range_is_bad_input(param, message):
 def test_sweep_steps_are_exact_decimals():
     assert parse_range("x.limit=0.1:0.3:0.1")[1] == [0.1, 0.2, 0.3]
     assert parse_range("x.limit=3:1:1")[1] == [3, 2, 1]
+
+
+def test_rules_lists_outcome_histories_terms_and_exceptions(run_cli):
+    from engine import locate
+
+    example = locate.data_dir("policies") / "examples" / "deal-terms.yaml"
+    done = run_cli("rules", "--policy", example)
+    assert done.returncode == 0, done.stderr
+    assert "15% under ieepa, struck_down (from 2026-02-20)" in done.stdout
+    assert "uk-epd-steel (from 2025-06-16)" in done.stdout
+    assert "mex-melt-pour-transition: MEX from inputs-usmca-steel-melt-pour" in done.stdout
