@@ -79,6 +79,18 @@ TEXT_CASES: dict[str, str | bytes] = {
     "policy-eval-attempt": _policy_with(
         "{indicator: china_deal_count, comparison: at_most, limit: 0}",
         "\"__import__('os').system('touch MARKER') == 0\""),
+    "overlay-extends-itself": "extends: overlay-extends-itself.yaml\nname: v\n",
+    "overlay-unknown-base": "extends: us-china-alignmnt\nname: v\n",
+    "overlay-outside-folder": "extends: ../elsewhere.yaml\nname: v\n",
+    "overlay-unknown-rule":
+        "extends: us-china-alignment\nname: v\nchange:\n  rules:\n    nope: {limit: 1}\n",
+    "overlay-bad-limit": "extends: us-china-alignment\nname: v\nchange:\n  rules:\n"
+                         "    inputs-china-import-share: {limit: high}\n",
+    "overlay-exception-expires-first":
+        "extends: us-china-alignment\nname: v\nexceptions:\n  - {id: w, partner: VNM, "
+        "rule: bri-not-a-member, justification: j, granted: 2026-01-02, expires: 2026-01-01}\n",
+    "overlay-term-for-nobody": "extends: us-china-alignment\nname: v\nterms:\n"
+                               "  - {id: t, title: t, sources: [seed-003]}\n",
     "policy-derived-cycle": _policy_with("\nrules:", """
   - id: cyc-a
     title: a
