@@ -17,7 +17,15 @@ from engine.errors import InputError
 from engine.evaluate import fire, profile_values, with_computed
 from engine.load import load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, parse
-from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
+from engine.results import (
+    DemandScore,
+    Outcome,
+    PolicyStamp,
+    Report,
+    Scorecard,
+    SourceRef,
+    Verdict,
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,9 @@ def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
 
 def stamp(compiled: CompiledPolicy) -> PolicyStamp:
     p = compiled.policy
-    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path)
+    sources = tuple(SourceRef(key, s.title, s.publisher, s.date.isoformat() if s.date else None,
+                              s.url, s.file) for key, s in p.sources.items())
+    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path, sources)
 
 
 @dataclass(frozen=True)

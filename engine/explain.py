@@ -109,7 +109,9 @@ def explain_compare(cmp: cx.Compare, catalog: Catalog, values: dict[str, Any],
     margin = _margin(observed, op, limit)
     label = label_of(catalog, name) if isinstance(left, cx.Ref) else name
     text = _sentence(label, indicator, observed, op, limit, margin, holds)
-    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text)
+    gap = show_gap(indicator, abs(margin)) if margin is not None else ""
+    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text,
+                 show(indicator, observed), show(indicator, limit), gap)
 
 
 def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
