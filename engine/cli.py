@@ -36,6 +36,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class SchemaKind(StrEnum):
