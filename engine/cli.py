@@ -43,6 +43,7 @@ class SchemaKind(StrEnum):
     policy = "policy"
     partner = "partner"
     catalog = "catalog"
+    report = "report"
 
 
 PolicyOption = Annotated[Path | None, typer.Option(
@@ -133,7 +134,13 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule or derive id.")]
 
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file kind.")]) -> None:
-    """Print the JSON Schema of a file kind, for editors that validate YAML as you type."""
+    """Print the JSON Schema of a file kind, for editors that validate YAML as you type, or of
+    `evaluate --format json` output (report)."""
+    if kind == SchemaKind.report:
+        from engine.report import json_
+
+        typer.echo(json_.schema_text(), nl=False)
+        return
     from engine import describe
 
     typer.echo(describe.json_schema(kind.value))
