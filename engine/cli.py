@@ -146,6 +146,36 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file kind.")])
     typer.echo(describe.json_schema(kind.value))
 
 
+@app.command()
+def docs(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Folder to write index.html into (created if missing).")],
+    policy: PolicyOption = None,
+    features: Annotated[Path | None, typer.Option(
+        "--features", help="Folder of .feature files (default: features/ beside the policy's "
+                           "folder).")] = None,
+    results: Annotated[Path | None, typer.Option(
+        "--results", help="Cucumber JSON of a test run (pytest --cucumberjson=FILE): marks "
+                          "each scenario passed or failed.")] = None,
+) -> None:
+    """Living documentation: the policy's demands, rules, tiers and sources, with the scenarios
+    that specify each rule, as one HTML page (DIR/index.html)."""
+    from engine import api
+    from engine import docs as living
+
+    page = living.build(api.load_policy(policy), features, results)
+    _emit(page, _folder(output) / "index.html")
+
+
+def _folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError.at(path, "is a file; --output needs a folder for docs")
+    if not path.parent.is_dir():
+        raise InputError.at(path, f"folder {path.parent} does not exist")
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def _colour_ok() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 

@@ -93,12 +93,13 @@ def badge(symbol: str, label: str, css: str) -> Html:
 
 
 def table(caption: str | Html | None, headers: list[str], rows: Iterable[list[object]], *,
-          numeric: Iterable[int] = (), css: str = "") -> Html:
-    """A data table in a scrolling wrapper (narrow windows scroll the table, not the page)."""
+          numeric: Iterable[int] = (), css: str = "", row_headers: bool = True) -> Html:
+    """A data table in a scrolling wrapper (narrow windows scroll the table, not the page);
+    the first cell of a row is its header unless `row_headers` is False."""
     right = set(numeric)
     head = el("tr", [el("th", h, scope="col", class_="num" if i in right else None)
                      for i, h in enumerate(headers)])
-    body = [el("tr", [(el("th", c, scope="row") if i == 0 else
+    body = [el("tr", [(el("th", c, scope="row") if i == 0 and row_headers else
                        el("td", c, class_="num" if i in right else None))
                       for i, c in enumerate(row)]) for row in rows]
     return el("div", el("table", el("caption", caption) if caption else None,
@@ -268,6 +269,8 @@ details > summary { cursor: pointer; font-weight: 600; margin: .25rem 0; }
   border-radius: .4rem; break-inside: avoid; }
 .scenario ol { margin: .25rem 0; padding-left: 1.25rem; font-size: .9rem; }
 .scenario .kw { font-weight: 600; }
+table.compact { width: auto; min-width: 8rem; font-size: .875rem; background: var(--bg); }
+.card > h3:first-child { margin-top: 0; }
 footer.page { margin-top: 2rem; padding-top: .75rem; padding-bottom: 2rem;
   border-top: 1px solid var(--line); color: var(--muted); font-size: .875rem;
   overflow-wrap: anywhere; }
