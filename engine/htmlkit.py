@@ -219,6 +219,7 @@ table.heat .cell.unknown { background-image: repeating-linear-gradient(90deg,
   gap: .75rem; margin: .75rem 0 1rem; }
 .glance > div { background: var(--panel); border-radius: .5rem; padding: .6rem .8rem; }
 .glance .big { font-size: 2rem; font-weight: 700; line-height: 1.1; }
+.glance .big.words { font-size: 1.35rem; line-height: 1.25; margin: .2rem 0; }
 .glance .label { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
   color: var(--muted); }
 svg.bar { display: block; width: 100%; height: .9rem; overflow: visible; }

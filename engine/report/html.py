@@ -162,7 +162,7 @@ def glance(card: Scorecard) -> Html:
                el("div", f"coverage {card.coverage:.0%}",
                   " · provisional (low coverage)" if card.provisional else None, class_="small"))
     tier = el("div", el("div", "Tier", class_="label"),
-              el("div", card.tier_title or "unrated", class_="big"),
+              el("div", card.tier_title or "unrated", class_="big words"),
               el("div", el("code", card.tier) if card.tier else None,
                  f" capped by {', '.join(card.capped_by)}" if card.capped_by else None,
                  class_="small"))
@@ -173,7 +173,7 @@ def outcome_box(card: Scorecard) -> Html:
     o = card.outcome
     if o is None:
         return el("div", el("div", "Tariff outcome", class_="label"),
-                  el("div", "none (unrated)", class_="big"))
+                  el("div", "none (unrated)", class_="big words"))
     dates = [f"effective {o.effective}" if o.effective else "no effective date",
              f"review {o.review}" if o.review else None]
     return el("div", el("div", "Tariff outcome", class_="label"),
