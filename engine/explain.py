@@ -36,6 +36,9 @@ def show(indicator: Indicator | None, value: Any) -> str:
         return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dict):       # a share map: "steel 55%, aluminium 48%"
+        return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v)}"
+                         for key, v in value.items()) or "none"
     if not isinstance(value, int | float):
         return str(value)
     return _show_number(indicator.type if indicator else None, value)
