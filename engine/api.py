@@ -25,6 +25,7 @@ from engine.results import (
     PolicyStamp,
     Report,
     Scorecard,
+    SourceRef,
     Verdict,
 )
 
@@ -237,7 +238,9 @@ def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
 def stamp(compiled: CompiledPolicy, day: dt.date | None = None) -> PolicyStamp:
     p = compiled.policy
     chain = compiled.source.chain if compiled.source else ()
-    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path,
+    sources = tuple(SourceRef(key, s.title, s.publisher, s.date.isoformat() if s.date else None,
+                              s.url, s.file) for key, s in p.sources.items())
+    return PolicyStamp(p.name, p.title, p.version, compiled.hash, compiled.path, sources,
                        tuple(_shown(c) for c in chain) if len(chain) > 1 else (),
                        day.isoformat() if day else None, compiled.settings)
 

@@ -36,12 +36,14 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class SchemaKind(StrEnum):
     policy = "policy"
     partner = "partner"
     catalog = "catalog"
+    report = "report"
 
 
 PolicyOption = Annotated[Path | None, typer.Option(
@@ -227,10 +229,46 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule or derive id.")]
 
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file kind.")]) -> None:
-    """Print the JSON Schema of a file kind, for editors that validate YAML as you type."""
+    """Print the JSON Schema of a file kind, for editors that validate YAML as you type, or of
+    `evaluate --format json` output (report)."""
+    if kind == SchemaKind.report:
+        from engine.report import json_
+
+        typer.echo(json_.schema_text(), nl=False)
+        return
     from engine import describe
 
     typer.echo(describe.json_schema(kind.value))
+
+
+@app.command()
+def docs(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Folder to write index.html into (created if missing).")],
+    policy: PolicyOption = None,
+    features: Annotated[Path | None, typer.Option(
+        "--features", help="Folder of .feature files (default: features/ beside the policy's "
+                           "folder).")] = None,
+    results: Annotated[Path | None, typer.Option(
+        "--results", help="Cucumber JSON of a test run (pytest --cucumberjson=FILE): marks "
+                          "each scenario passed or failed.")] = None,
+) -> None:
+    """Living documentation: the policy's demands, rules, tiers and sources, with the scenarios
+    that specify each rule, as one HTML page (DIR/index.html)."""
+    from engine import api
+    from engine import docs as living
+
+    page = living.build(api.load_policy(policy), features, results)
+    _emit(page, _folder(output) / "index.html")
+
+
+def _folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError.at(path, "is a file; --output needs a folder for docs")
+    if not path.parent.is_dir():
+        raise InputError.at(path, f"folder {path.parent} does not exist")
+    path.mkdir(exist_ok=True)
+    return path
 
 
 def _colour_ok() -> bool:
@@ -250,10 +288,17 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp makes it private; a report is not
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def main() -> None:

@@ -87,7 +87,7 @@ def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
                  f"weight {r.weight:g}, severity {r.severity.value}, limit basis: "
                  f"{r.limit_basis or 'not stated'}"]
         if r.applies_to:
-            lines.append(f"applies to: {_scope(r.applies_to, compiled.catalog)}")
+            lines.append(f"applies to: {scope_text(r.applies_to, compiled.catalog)}")
         lines += ["", "why:", f"  {r.rationale.strip()}", "", "sources:"]
         lines += [f"  - {s}: {_source(sources[s])}" for s in r.sources]
         return "\n".join(lines) + "\n"
@@ -104,7 +104,7 @@ def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
                         hint=did_you_mean(rule_id, known) or "run `tradepolicy rules`")
 
 
-def _scope(scope: Any, catalog: Catalog) -> str:
+def scope_text(scope: Any, catalog: Catalog) -> str:
     parts = []
     if scope.groups:
         parts.append("groups " + ", ".join(scope.groups))

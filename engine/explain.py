@@ -36,6 +36,9 @@ def show(indicator: Indicator | None, value: Any) -> str:
         return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dict):       # a share map: "steel 55%, aluminium 48%"
+        return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v)}"
+                         for key, v in value.items()) or "none"
     if not isinstance(value, int | float):
         return str(value)
     return _show_number(indicator.type if indicator else None, value)
@@ -109,7 +112,9 @@ def explain_compare(cmp: cx.Compare, catalog: Catalog, values: dict[str, Any],
     margin = _margin(observed, op, limit)
     label = label_of(catalog, name) if isinstance(left, cx.Ref) else name
     text = _sentence(label, indicator, observed, op, limit, margin, holds)
-    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text)
+    gap = show_gap(indicator, abs(margin)) if margin is not None else ""
+    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text,
+                 show(indicator, observed), show(indicator, limit), gap)
 
 
 def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:

@@ -54,6 +54,11 @@ class Check:
     margin: float | None
     holds: bool | None        # None = cannot judge (missing data)
     text: str
+    # the same numbers in the indicator's unit ("36.5%", "16.5 points"), for reports that
+    # draw observed against limit; "" when there is nothing to show
+    observed_shown: str = ""
+    limit_shown: str = ""
+    margin_shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,25 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """A source of the policy's `sources:` block, as reports cite and link it."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class PolicyStamp:
     name: str
     title: str
     version: str
     hash: str
     path: str | None = None
+    sources: tuple[SourceRef, ...] = ()
     chain: tuple[str, ...] = ()         # overlay files, the named one first, its bases after
     as_of: str | None = None            # the evaluation date
     settings: tuple[str, ...] = ()      # --set changes on top of the files

@@ -11,7 +11,7 @@ from importlib import import_module
 
 from engine.results import Report
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 
 
 def renderer(name: str) -> Callable[[Report], str]:

@@ -8,27 +8,170 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any, Literal, NotRequired
 
-from engine.results import Because, Finding, PolicyStamp, Report, Scorecard
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict  # pydantic needs this TypedDict on Python 3.11
+
+from engine.results import (
+    Because,
+    FactStatus,
+    Finding,
+    PolicyStamp,
+    Report,
+    Scorecard,
+    Verdict,
+)
+
+# --- the contract as types: `tradepolicy schema report` is generated from these ------------------
+# Every object is closed (extra="forbid" -> additionalProperties false), so a key written below
+# but not declared here fails the schema test.
+
+Closed = with_config(ConfigDict(extra="forbid"))
+Percent = Annotated[float, Field(ge=0, le=100)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+@Closed
+class PolicyJSON(TypedDict):
+    name: str
+    version: str
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    title: str
+    chain: list[str]               # overlay files, the named one first; empty for a plain policy
+    settings: list[str]            # --set changes
+    as_of: str | None              # the evaluation date
+
+
+@Closed
+class PartnerRefJSON(TypedDict):
+    code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    name: str
+
+
+@Closed
+class OutcomeJSON(TypedDict):
+    tariff_rate: float
+    legal_authority: str
+    effective: str | None
+    review: str | None
+    status: str
+    note: str | None
+
+
+@Closed
+class CheckJSON(TypedDict):
+    indicator: str
+    comparison: str
+    observed: Any
+    limit: Any
+    margin: float | None
+    holds: bool | None
+    text: str
+
+
+@Closed
+class BecauseJSON(TypedDict):
+    fact: str
+    value: str
+    status: FactStatus
+    derived_by: list[str]
+    observed: dict[str, Any]
+    because: list[BecauseJSON]
+
+
+@Closed
+class ExceptionJSON(TypedDict):
+    id: str
+    justification: str
+    granted: str
+    expires: str | None
+    state: Literal["active", "expired", "not_yet_granted"]
+    applied: bool
+    would_be: Verdict
+
+
+@Closed
+class FindingJSON(TypedDict):
+    rule: str
+    demand: str
+    status: Verdict
+    observed: dict[str, Any]
+    limit: Any
+    margin: float | None
+    message: str
+    sources: list[str]
+    because: list[BecauseJSON]
+    title: str
+    severity: str
+    weight: float
+    limit_basis: str | None
+    terms: list[str]
+    exception: ExceptionJSON | None
+    checks: list[CheckJSON]
+
+
+@Closed
+class ProvenanceJSON(TypedDict):
+    value: Any
+    source: str | None
+    year: NotRequired[int | str | None]       # absent when the profile gives no provenance
+    illustrative: NotRequired[bool]
+    note: NotRequired[str | None]
+
+
+@Closed
+class PartnerJSON(TypedDict):
+    partner: PartnerRefJSON
+    score: Percent | None
+    tier: str | None
+    capped_by: list[str]
+    terms: list[str]
+    outcome: OutcomeJSON | None
+    coverage: Fraction
+    provisional: bool
+    counts: dict[Verdict, Annotated[int, Field(ge=0)]]
+    subscores: dict[str, Percent | None]
+    findings: list[FindingJSON]
+    provenance: dict[str, ProvenanceJSON]
+
+
+@Closed
+class ReportJSON(TypedDict):
+    policy: PolicyJSON
+    partners: list[PartnerJSON]
+
+
+def schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of what `render` writes, generated from the types above."""
+    from pydantic import TypeAdapter
+
+    generated = TypeAdapter(ReportJSON).json_schema(mode="serialization")
+    generated["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    generated["title"] = "tradepolicy evaluate --format json"
+    return generated
+
+
+def schema_text() -> str:
+    return json.dumps(schema(), indent=2) + "\n"
 
 
 def render(report: Report) -> str:
     return json.dumps(as_data(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def as_data(report: Report) -> dict[str, Any]:
+def as_data(report: Report) -> ReportJSON:
     p = report.policy
     return {"policy": policy_block(p),
             "partners": [_partner(card) for card in report.scorecards]}
 
 
-def policy_block(p: PolicyStamp) -> dict[str, Any]:
+def policy_block(p: PolicyStamp) -> PolicyJSON:
     return {"name": p.name, "version": p.version, "hash": p.hash, "title": p.title,
             "chain": list(p.chain), "settings": list(p.settings), "as_of": p.as_of}
 
 
-def _partner(card: Scorecard) -> dict[str, Any]:
+def _partner(card: Scorecard) -> PartnerJSON:
     return {
         "partner": {"code": card.code, "name": card.name},
         "score": card.score,
@@ -47,7 +190,7 @@ def _partner(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: Finding) -> FindingJSON:
     return {
         "rule": f.rule, "demand": f.demand, "status": f.status.value,
         "observed": f.observed, "limit": f.limit, "margin": f.margin, "message": f.message,
@@ -62,7 +205,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def _because(b: Because) -> dict[str, Any]:
+def _because(b: Because) -> BecauseJSON:
     return {"fact": b.fact, "value": b.value, "status": b.status.value,
             "derived_by": list(b.derived_by), "observed": b.observed,
             "because": [_because(inner) for inner in b.because]}

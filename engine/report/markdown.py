@@ -1,28 +1,36 @@
-"""Markdown: a scorecard to paste into a pull request or a memo (tables, no HTML)."""
+"""Markdown: scorecards to paste into a pull request or a memo (GitHub-flavoured tables, no
+HTML). Text from partners and policies is escaped, so a name or message cannot become markup."""
 
 from __future__ import annotations
 
 from engine.report import text
-from engine.results import Report, Scorecard
+from engine.results import Check, Finding, Observation, Report, Scorecard
 
 
 def render(report: Report) -> str:
     p = report.policy
-    lines = [f"# Scorecards: {p.title}", "",
-             f"Policy `{p.name}` version {p.version}, sha256 `{p.hash[:12]}`.", ""]
+    lines = [f"# Scorecards: {_text(p.title)}", "",
+             f"Policy `{p.name}` version {_text(p.version)}, sha256 `{p.hash[:12]}`. "
+             "An analytical model, not law and not legal advice.", ""]
     if p.chain or p.settings or p.as_of:
         lines += [_cell(text.policy_line(p).split("\n", 1)[-1]) + ".", ""]
     if len(report.scorecards) > 1:
-        lines += ["| partner | score | tier | tariff | coverage | violated | unknown |",
-                  "|---|---:|---|---:|---:|---:|---:|"]
-        for c in report.scorecards:
-            lines.append(f"| {c.code} {_cell(c.name)} | {_score(c)} | {_cell(text.tier_text(c))} |"
-                         f" {_tariff(c)} | {c.coverage:.0%} | {c.counts['violated']} |"
-                         f" {c.counts['unknown']} |")
-        lines.append("")
+        lines += _summary(report)
     for card in report.scorecards:
         lines += _scorecard(card)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(report: Report) -> list[str]:
+    lines = ["## Summary", "",
+             "| partner | score | tier | tariff | legal status | coverage | violated | unknown |",
+             "|---|---:|---|---:|---|---:|---:|---:|"]
+    for c in report.scorecards:
+        status = c.outcome.status.replace("_", " ") if c.outcome else "—"
+        lines.append(f"| {c.code} {_cell(c.name)} | {_score(c)} | {_cell(text.tier_text(c))} |"
+                     f" {_tariff(c)} | {status} | {c.coverage:.0%} | {c.counts['violated']} |"
+                     f" {c.counts['unknown']} |")
+    return [*lines, ""]
 
 
 def _score(card: Scorecard) -> str:
@@ -33,26 +41,83 @@ def _tariff(card: Scorecard) -> str:
     return f"{card.outcome.tariff_rate:g}%" if card.outcome else "—"
 
 
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_<>[]|"})
+
+
+def _text(value: str) -> str:
+    """Plain words for Markdown: punctuation that would start markup is backslash-escaped."""
+    return str(value).translate(_SPECIAL).replace("\n", " ")
+
+
+_cell = _text     # a table cell is the same text, on one line, with | escaped
 
 
 def _scorecard(card: Scorecard) -> list[str]:
-    lines = [f"## {card.code} {card.name}", "",
+    lines = [f"## {card.code} {_text(card.name)}", "",
              f"- **Score:** {text.score_text(card)}",
-             f"- **Tier:** {text.tier_text(card)}",
-             f"- **Outcome:** {text.outcome_text(card.outcome, card.tier)}",
+             f"- **Tier:** {_text(text.tier_text(card))}",
+             f"- **Outcome:** {_text(text.outcome_text(card.outcome, card.tier))}",
              f"- **Coverage:** {card.coverage:.0%} of the applicable weight judged on known data",
              f"- **Findings:** {text.counts_text(card)}",
-             *([f"- **Terms:** {', '.join(card.terms)}"] if card.terms else []), "",
-             "| demand | subscore |", "|---|---:|"]
-    lines += [f"| {d.demand} | {'—' if d.score is None else f'{d.score:g}'} |"
+             *([f"- **Terms:** {', '.join(card.terms)}"] if card.terms else []), ""]
+    if card.outcome and card.outcome.note:
+        lines += [f"> {_text(card.outcome.note)}", ""]
+    lines += ["| demand | subscore | violated | unknown |", "|---|---:|---:|---:|"]
+    lines += [f"| {_cell(d.title)} (`{d.demand}`) | {'—' if d.score is None else f'{d.score:g}'} |"
+              f" {d.counts.get('violated', 0)} | {d.counts.get('unknown', 0)} |"
               for d in card.demands]
-    lines += ["", "| verdict | rule | why | sources |", "|---|---|---|---|"]
-    for f in text.ordered(card.findings):
-        chain = (_cell(line.strip()) for line in text.because_lines(f.because))
-        notes = (_cell(note) for note in text.finding_notes(f))
-        why = " ".join([_cell(f.message), *chain, *notes])
-        lines.append(f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {why} |"
-                     f" {', '.join(f.sources)} |")
-    return [*lines, ""]
+    lines += ["", "| verdict | rule | observed | limit | margin | why | sources |",
+              "|---|---|---:|---:|---:|---|---|"]
+    lines += [_finding_row(f) for f in text.ordered(card.findings)]
+    return [*lines, "", *_figures(card.observations)]
+
+
+def _finding_row(f: Finding) -> str:
+    check = _deciding(f)
+    observed = limit = margin = ""
+    if check is not None:
+        observed = check.observed_shown or _plain(check.observed)
+        if check.observed is None and check.holds is not None:    # a derived fact not concluded
+            observed = "not concluded"
+        limit = f"{_OP.get(check.comparison, check.comparison)} " \
+                f"{check.limit_shown or _plain(check.limit)}"
+        if check.margin is not None:
+            sign = "+" if check.margin > 0 else "−" if check.margin < 0 else ""
+            margin = f"{sign}{check.margin_shown or abs(check.margin)}"
+    chain = (_cell(line.strip()) for line in text.because_lines(f.because))
+    notes = (_cell(note) for note in text.finding_notes(f))
+    why = " ".join([_cell(f.message), *chain, *notes])
+    return (f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {_cell(observed)} |"
+            f" {_cell(limit)} | {_cell(margin)} | {why} | {', '.join(f.sources)} |")
+
+
+_OP = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+def _deciding(f: Finding) -> Check | None:
+    """The comparison that decides the verdict: the one whose limit and margin the finding
+    reports (the first, when none matches)."""
+    return next((c for c in f.checks if c.limit == f.limit and c.margin == f.margin),
+                f.checks[0] if f.checks else None)
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _figures(observations: tuple[Observation, ...]) -> list[str]:
+    if not observations:
+        return []
+    lines = ["| figure | value | year | source |", "|---|---:|---:|---|"]
+    for o in observations:
+        p = o.provenance
+        year = str(p.year) if p and p.year is not None else "—"
+        source = ("*illustrative*" if p.illustrative else _cell(p.source or "—")) if p \
+            else "none given"
+        lines.append(f"| {_cell(o.label)} (`{o.indicator}`) | {_cell(o.shown)} | {year} |"
+                     f" {source} |")
+    return ["Figures and their provenance:", "", *lines, ""]

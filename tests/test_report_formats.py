@@ -1,0 +1,174 @@
+"""HTML and Markdown reports: what they show is what the engine computed (compared with the
+JSON of the same report), partner and policy text is escaped, and the HTML is self-contained."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from engine import api
+from engine.report import html as html_report
+from engine.report import json_, markdown
+from engine.results import Report
+
+HOSTILE = '<img src=x onerror="alert(1)"> & | *Co* `x` [y](http://evil.example)'
+
+
+@pytest.fixture
+def report(ws) -> Report:
+    """Two partners under the fixture policy: the fixture VNM, and one with a hostile name,
+    missing figures (unknown verdicts) and a bare figure (no provenance)."""
+    policy = ws.policy_data()
+    policy["sources"]["s1"]["url"] = "https://example.org/seed?a=1&b=2"
+    compiled = ws.compile(policy)
+    other = ws.vnm_data()
+    other["partner"] = {"code": "XXA", "name": HOSTILE}
+    del other["indicators"]["china_import_share"]
+    del other["indicators"]["rerouting_share"]       # transshipment risk cannot be decided
+    other["indicators"]["eapa_case_count"] = 14
+    cards = [api.evaluate_partner(compiled, api.load_partner(p, compiled.catalog))
+             for p in (ws.vnm_path, ws.write_profile(other))]
+    return Report(api.stamp(compiled), tuple(sorted(cards, key=lambda c: c.code)))
+
+
+class _Outline(HTMLParser):
+    """Tags, attributes and text of a page, for checking it without a browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _outline(page: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(page)
+    return parser
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+def test_html_escapes_partner_text_and_runs_nothing(report):
+    page = html_report.render(report)
+    outline = _outline(page)
+    assert HOSTILE not in page and "&lt;img src=x" in page
+    assert not [t for t, _ in outline.tags if t in ("script", "img", "iframe", "link", "object")]
+    assert not [a for _, attrs in outline.tags for a in attrs if a.startswith("on")]
+    assert any(HOSTILE in text for text in outline.text)        # shown, as text
+
+
+def test_html_is_self_contained_and_accessible(report):
+    page = html_report.render(report)
+    outline = _outline(page)
+    assert outline.tags[0] == ("html", {"lang": "en"})
+    csp = next(a["content"] for t, a in outline.tags
+               if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp
+    links = [a["href"] for t, a in outline.tags if t == "a"]
+    # every link stays on the page except the policy's source URLs
+    assert {h for h in links if not h.startswith("#")} == {"https://example.org/seed?a=1&b=2"}
+    ids = {a["id"] for _, a in outline.tags if "id" in a}
+    assert {h[1:] for h in links if h.startswith("#")} <= ids
+    assert [t for t, _ in outline.tags].count("h1") == 1
+    svgs = [a for t, a in outline.tags if t == "svg" and a.get("role") == "img"]
+    assert svgs and all(a.get("aria-label") for a in svgs)
+
+
+def test_html_shows_the_numbers_of_the_json(report):
+    page = html_report.render(report)
+    text = " ".join(_outline(page).text)
+    data = json.loads(json_.render(report))
+    for partner, card in zip(data["partners"], report.scorecards, strict=True):
+        assert f"{partner['score']:g}" in text
+        assert card.tier_title in text
+        for finding in partner["findings"]:
+            assert finding["message"] in text
+        for check in (c for f in card.findings for c in f.checks if c.margin):
+            assert html_report.margin_text(check) in text
+    for code in ("VNM", "XXA"):
+        assert f'id="partner-{code}"' in page
+
+
+def test_html_heat_map_marks_each_demand_by_its_worst_verdict(report):
+    page = html_report.render(report)
+    cells = re.findall(r'<span class="cell ([a-z_]+)" title="([^"]+)"', page)
+    expected = []
+    for card in html_report.ranking(report.scorecards):
+        for demand in card.demands:
+            worst = next((v for v in html_report.STATUS if demand.counts.get(v.value)), None)
+            look = html_report.STATUS[worst]
+            expected.append((look.css, f"{demand.demand}: {look.words}"))
+    assert cells == expected
+    assert any(css == "unknown" for css, _ in cells)     # the partner with a missing figure
+
+
+def test_html_marks_illustrative_figures_and_names_sources(report):
+    card = report.scorecards[0]
+    page = html_report.render(Report(report.policy, (card,)))
+    illustrative = [o for o in card.observations if o.provenance and o.provenance.illustrative]
+    sourced = [o for o in card.observations if o.provenance and o.provenance.source]
+    assert page.count('class="tag-illustrative"') >= len(illustrative) > 0
+    assert all(o.provenance.source in page for o in sourced)
+    assert 'id="overview"' not in page        # one partner: no ranking
+
+
+def test_html_ranks_by_score_with_no_score_last():
+    from engine.results import Scorecard
+
+    def card(code, score):
+        return Scorecard(code, code, score, None, None, None, 0.0, True, {}, (), ())
+
+    ranked = html_report.ranking((card("AAA", None), card("BBB", 50.0), card("CCC", 70.0)))
+    assert [c.code for c in ranked] == ["CCC", "BBB", "AAA"]
+
+
+def test_evaluate_format_html_writes_the_file_atomically(run_cli, fixture_dir, tmp_path):
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "report.html"
+    done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
+                   "--format", "html", "--output", target)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+def test_markdown_has_no_html_and_escapes_partner_text(report):
+    text = markdown.render(report)
+    assert not re.search(r"<[A-Za-z/!]", text.replace("\\<", ""))
+    assert "\\<img src=x" in text and "\\*Co\\*" in text and "\\[y\\]" in text
+
+
+def test_markdown_tables_carry_observed_limit_and_margin(report):
+    text = markdown.render(report)
+    lines = text.splitlines()
+    assert "## Summary" in lines
+    summary = lines[lines.index("## Summary") + 4: lines.index("## Summary") + 6]
+    assert [_cells(row)[2] for row in summary] == [
+        f"{c.score:g}" for c in report.scorecards]
+    header = "| verdict | rule | observed | limit | margin | why | sources |"
+    assert text.count(header) == len(report.scorecards)
+    for card in report.scorecards:
+        for f in card.findings:
+            row = next(line for line in lines if f"| `{f.rule}` ({f.demand}) |" in line
+                       and line.startswith("| ") and markdown._text(f.message) in line)
+            check = markdown._deciding(f)
+            if check is not None and check.margin:
+                assert f"| {check.observed_shown} |" in row and check.margin_shown in row
+    # escaped pipes in partner text never add a column
+    assert {len(_cells(line)) for line in lines if line.startswith("| ✗")} == {len(
+        _cells(header))}
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
