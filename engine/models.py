@@ -230,6 +230,23 @@ class Scoring(Strict):
     min_coverage: Annotated[Number, Field(ge=0, le=1)] = 0.0
 
 
+class Remedies(Strict):
+    """How a remedy (the cheapest changes of figures that reach the next tier) is costed.
+
+    cost: `relative` prices a numeric change |new - old| / max(|old|, |new|) (0..1 on one side
+    of zero, so going from 0 to anything costs 1) and each step of a bool, enum, set, country
+    or date `discrete_cost`; `count` prices every changed figure 1. `weights` multiply one
+    indicator's cost; `fixed` indicators are never changed (e.g. a US listing the partner cannot
+    undo). A moved figure stops at the limit, or `step` past a strict one (counts move by 1).
+    """
+
+    cost: Literal["relative", "count"] = "relative"
+    discrete_cost: Annotated[Number, Field(gt=0, le=1000)] = 1.0
+    step: Annotated[Number, Field(gt=0, le=1)] = 0.001
+    fixed: list[NAME] = Field(default_factory=list)
+    weights: dict[NAME, Annotated[Number, Field(gt=0, le=1000)]] = Field(default_factory=dict)
+
+
 class Demand(Strict):
     id: ID
     title: StrictStr
@@ -324,6 +341,7 @@ class Policy(Strict):
     derive: list[Derivation] = Field(default_factory=list)
     rules: list[Rule] = Field(min_length=1)
     tiers: list[Tier] = Field(min_length=1)
+    remedies: Remedies = Field(default_factory=Remedies)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -340,7 +358,7 @@ def known_fields() -> set[str]:
     names: set[str] = set()
     for model in (Indicator, Catalog, Figure, PartnerInfo, Profile, Threshold, AllOf, AnyOf,
                   NotOf, Source, Scoring, Demand, AppliesTo, Rule, Derivation, Outcome, Tier,
-                  Policy):
+                  Policy, Remedies):
         names |= {f.alias or n for n, f in model.model_fields.items()}
     return names
 
