@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine import api, score
@@ -37,7 +37,7 @@ from engine.evaluate import compute, lookup, profile_values
 from engine.explain import label_of, show
 from engine.models import NUMERIC_TYPES, Figure, Indicator, IndicatorType, Profile, Remedies
 from engine.reference import Reference
-from engine.results import Change, Provenance, RemedyPlan, RemedyStatus, Verdict
+from engine.results import Change, Provenance, RemedyPlan, RemedyStatus, Report, Verdict
 
 MAX_WAYS_PER_RULE = 12     # cheapest ways kept per rule
 MAX_BRANCHES = 64          # alternatives one condition may expand to while looking for ways
@@ -85,6 +85,14 @@ def plan(compiled: CompiledPolicy, profile: Profile) -> RemedyPlan:
     return _Planner(compiled, profile).run()
 
 
+def with_remedies(compiled: CompiledPolicy, report: Report, partners: list[api.Partner]) -> Report:
+    """The report with each scorecard's remedy plan filled in."""
+    plans = {(p.profile.partner.code, p.path): plan(compiled, p.profile) for p in partners}
+    cards = tuple(replace(card, remedies=plans.get((card.code, card.profile_path)))
+                  for card in report.scorecards)
+    return replace(report, scorecards=cards)
+
+
 def apply(compiled: CompiledPolicy, profile: Profile, moves: Moves) -> Profile:
     """A copy of the profile with the moved figures replaced by hypothetical, illustrative ones
     (the shipped profile is never changed)."""
@@ -116,9 +124,14 @@ def _moved_value(indicator: Indicator, old: Any, keyed: list[tuple[str, Any]]) -
     return keyed[-1][1]
 
 
-def changes_of(plan_: RemedyPlan) -> Moves:
-    """A plan's changes as moves, ready for `apply`."""
-    return {c.indicator: c.target for c in plan_.changes}
+def changes_of(compiled: CompiledPolicy, plan_: RemedyPlan) -> Moves:
+    """A plan's changes as moves, ready for `apply` (its dates are written as ISO text)."""
+    def value(change: Change) -> Any:
+        kind = compiled.catalog.indicators[change.indicator.partition(".")[0]].type
+        return dt.date.fromisoformat(change.target) if kind == IndicatorType.DATE \
+            else change.target
+
+    return {c.indicator: value(c) for c in plan_.changes}
 
 
 # --- the planner -----------------------------------------------------------------------------
@@ -135,16 +148,16 @@ class _Planner:
         self.base = api.judge(compiled, profile)
         self.order = [t.id for t in self.policy.tiers]
         self.judged = 0
+        # the next better tier, by index (tiers go best first); None at the top or unrated
+        index = self.order.index(self.base.tier.id) if self.base.tier else 0
+        self.target: int | None = index - 1 if index else None
 
     def run(self) -> RemedyPlan:
-        base = self.base
-        if base.tier is None:
+        if self.base.tier is None:
             return self._plan(RemedyStatus.UNRATED, None, reason="no score: nothing could be "
                               "judged on known figures, and a remedy never invents a figure")
-        index = self.order.index(base.tier.id)
-        if index == 0:
+        if self.target is None:
             return self._plan(RemedyStatus.TOP_TIER, None, reason="already in the best tier")
-        self.target = index - 1
         return _Search(self).run()
 
     def _plan(self, status: RemedyStatus, target: int | None, **extra: Any) -> RemedyPlan:
@@ -271,8 +284,8 @@ class _Planner:
             return [not old]
         if kind == IndicatorType.ENUM:
             return [v for v in indicator.values if v != old]
-        if kind == IndicatorType.COUNTRY:
-            return [self.code] if self.code != old else []     # made at home
+        if kind == IndicatorType.COUNTRY:      # the country asked for, or made at home
+            return [c for c in dict.fromkeys([limit, self.code]) if c != old]
         if kind == IndicatorType.DATE:
             day = limit if isinstance(limit, dt.date) else dt.date.fromisoformat(str(limit))
             return [day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
@@ -314,8 +327,8 @@ class _Planner:
         found = []
         names = cx.refs(term)
         for name in dict.fromkeys(names):
-            if names.count(name) > 1 or not self.usable(name, blocks):
-                continue
+            if not self.usable(name, blocks) or names.count(name) > 1:
+                continue            # a name read twice is not solved for (x / (x + y))
             if self.indicator(name).type not in NUMERIC_TYPES | {IndicatorType.SHARE_MAP}:
                 continue
             boundary = _solve(term, name, float(limit), self.values)
@@ -414,6 +427,9 @@ class _Search:
         self.blocks: dict[str, _Blocks] = {}
         self.options: list[list[Way]] = [self.ways_for(r) for r in self.rules]
         self.must = [r for r in base.caps if self.p.order.index(base.caps[r]) > planner.target]
+        # the most each rule's ways can add, summed from each index on: the search's bound
+        self.future = [sum(max((self.gain(w) for w in opts), default=0.0)
+                           for opts in self.options[i:]) for i in range(len(self.options) + 1)]
 
     # --- ways and their effects ------------------------------------------------------------
     def ways_for(self, rule_id: str) -> list[Way]:
@@ -421,20 +437,23 @@ class _Search:
         kept = []
         for moves in self.p.rule_ways(rule_id, blocks):
             effects = self.effects(moves)
-            if effects is None:
-                blocks.missing |= self.p.missing_inputs(rule_id)
-                continue
-            if effects.get(rule_id, Verdict.VIOLATED) != Verdict.VIOLATED:
+            hidden = self.hidden(effects)
+            if hidden:      # it would only hide verdicts behind figures the profile lacks
+                blocks.missing |= {m for r in hidden for m in self.p.missing_inputs(r)}
+            elif effects.get(rule_id, Verdict.VIOLATED) != Verdict.VIOLATED:
                 kept.append(Way(tuple(sorted(moves.items())), (rule_id,), effects))
         return kept
 
-    def effects(self, moves: Moves) -> dict[str, Verdict] | None:
-        """The verdicts a set of moves changes, or None when it turns a judged rule unknown."""
+    def effects(self, moves: Moves) -> dict[str, Verdict]:
+        """The verdicts a set of moves changes, judged by the engine."""
         judged = self.p.judge(moves)
-        changed = {r: v for r, v in judged.verdicts.items() if v != self.p.base.verdicts[r]}
-        if any(v == Verdict.UNKNOWN for v in changed.values()):
-            return None
-        return changed
+        return {r: v for r, v in judged.verdicts.items() if v != self.p.base.verdicts[r]}
+
+    def hidden(self, changed: dict[str, Verdict]) -> list[str]:
+        """Rules judged on known figures before that the changes would turn unknown."""
+        before = self.p.base.verdicts
+        return [r for r, v in changed.items() if v == Verdict.UNKNOWN
+                and before[r] in (Verdict.VIOLATED, Verdict.SATISFIED)]
 
     # --- prediction ------------------------------------------------------------------------
     def contribution(self, rule_id: str, verdict: Verdict) -> float:
@@ -475,8 +494,6 @@ class _Search:
         unfixable_cap = [r for r in self.must if not self.fixers_after(r, -1)]
         if unfixable_cap:
             return self.none(unfixable_cap, capped=True)
-        self.future = [sum(max((self.gain(w) for w in opts), default=0.0) for opts in
-                           self.options[i:]) for i in range(len(self.options) + 1)]
         base_slack = sum(self.contribution(r, v) for r, v in self.p.base.verdicts.items())
         if base_slack + self.future[0] < -1e-9:
             return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
@@ -507,8 +524,10 @@ class _Search:
             return self.p._plan(RemedyStatus.SEARCH_CAP, self.p.target, reason=(
                 f"the search stopped after {expanded} sets of changes and {confirms} "
                 "confirmations without a confirmed remedy"))
-        return self.p._plan(RemedyStatus.NONE, self.p.target, reason=(
-            "no combination of the violated rules' fixes reaches it when judged by the engine"))
+        return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
+                          if not opts or self.blocks[r].missing], capped=False,
+                         head="no combination of the violated rules' fixes reaches "
+                              f"{self.p.policy.tiers[self.p.target].id} when judged")
 
     def children(self, state: _State) -> list[_State]:
         result = []
@@ -535,8 +554,7 @@ class _Search:
     def confirm(self, state: _State) -> RemedyPlan | None:
         judged = self.p.judge(state.moves)
         before = self.p.base.verdicts
-        if any(v == Verdict.UNKNOWN and before[r] != Verdict.UNKNOWN
-               for r, v in judged.verdicts.items()):
+        if self.hidden({r: v for r, v in judged.verdicts.items() if v != before[r]}):
             return None
         if judged.tier is None or self.p.order.index(judged.tier.id) > self.p.target:
             return None
@@ -578,28 +596,45 @@ class _Search:
         return Provenance(figure.year, figure.source, figure.illustrative, figure.note)
 
     # --- no remedy -------------------------------------------------------------------------
-    def none(self, rules: list[str], *, capped: bool) -> RemedyPlan:
-        """Why the target is out of reach: the rules that cannot be fixed, and what blocks them."""
-        missing = sorted({m for r in rules for m in self.blocks[r].missing})
-        fixed = sorted({f for r in rules for f in self.blocks[r].fixed})
+    def none(self, rules: list[str], *, capped: bool, head: str | None = None) -> RemedyPlan:
+        """Why the target is out of reach: the rules that cannot be fixed and what blocks them,
+        and whether figures the profile lacks could change that."""
         target = self.p.policy.tiers[self.p.target]
+        missing = {m for r in rules for m in self.blocks[r].missing}
+        fixed = sorted({f for r in rules for f in self.blocks[r].fixed})
         if capped:
             caps = ", ".join(f"{r} (caps at {self.p.base.caps[r]})" for r in rules)
             head = f"{caps} must be fixed to reach {target.id}, and cannot be"
         else:
-            head = (f"even with every fixable rule fixed the score stays under {target.id}'s "
-                    f"{target.min_score:g}; cannot be fixed: {', '.join(rules) or 'none'}")
+            head = head or (f"even with every fixable violated rule fixed the score stays "
+                            f"under {target.id}'s {target.min_score:g}")
+            if rules:
+                head += f"; {', '.join(rules)} cannot be fixed"
+            unknown = self.unknowns_could_help(rules)
+            missing |= {m for r in unknown for m in self.p.missing_inputs(r)}
         why = []
         if fixed:
             why.append(f"the policy marks {', '.join(fixed)} as not the partner's to change")
         if missing:
-            why.append(f"a fix needs figures the profile lacks ({', '.join(missing)}), and a "
-                       "remedy never invents a figure")
+            why.append(f"it needs figures the profile lacks ({', '.join(sorted(missing))}), "
+                       "and a remedy never invents a figure")
         if not why:
-            why.append("no change of the partner's own figures satisfies them")
+            why.append("no change of the partner's own figures satisfies them" if rules else
+                       "the fixes there are do not add up to it (some undo other rules)")
         status = RemedyStatus.UNKNOWN_DATA if missing else RemedyStatus.NONE
         return self.p._plan(status, self.p.target, reason=f"{head}: {'; '.join(why)}",
-                            missing=tuple(missing))
+                            missing=tuple(sorted(missing)))
+
+    def unknowns_could_help(self, unfixable: list[str]) -> list[str]:
+        """The unknown rules, when the target would be in reach were they (and the rules blocked
+        only by missing figures) satisfied; otherwise none: more data would not change it."""
+        verdicts = self.p.base.verdicts
+        unknown = [r for r, v in verdicts.items() if v == Verdict.UNKNOWN]
+        hoped = unknown + [r for r in unfixable if self.blocks[r].missing]
+        best = sum(self.contribution(r, v) for r, v in verdicts.items()) + self.future[0]
+        best += sum(self.contribution(r, Verdict.SATISFIED) - self.contribution(r, verdicts[r])
+                    for r in hoped)
+        return unknown if best >= -1e-9 else []
 
 
 def _shown(indicator: Indicator, value: Any) -> str:

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.results import Because, Finding, Report, Scorecard
+from engine.results import Because, Finding, RemedyPlan, Report, Scorecard
 
 
 def render(report: Report) -> str:
@@ -38,6 +38,24 @@ def _partner(card: Scorecard) -> dict[str, Any]:
         "provenance": {o.indicator: ({"value": o.value, **asdict(o.provenance)}
                                      if o.provenance else {"value": o.value, "source": None})
                        for o in card.observations},
+        "remedies": _remedies(card.remedies) if card.remedies else None,
+    }
+
+
+def _remedies(plan: RemedyPlan) -> dict[str, Any]:
+    return {
+        "status": plan.status.value, "target_tier": plan.target, "measure": plan.measure,
+        "cost": plan.cost,
+        "changes": [{"indicator": c.indicator, "label": c.label, "current": c.current,
+                     "target": c.target, "cost": c.cost, "rules": list(c.rules),
+                     "hypothetical": True,
+                     "current_provenance": asdict(c.provenance) if c.provenance else None}
+                    for c in plan.changes],
+        "reaches": ({"tier": plan.reached_tier, "score": plan.reached_score}
+                    if plan.reached_tier else None),
+        "fixes": list(plan.fixed_rules), "scoped_out": list(plan.scoped_out),
+        "newly_violated": list(plan.newly_violated),
+        "reason": plan.reason, "missing": list(plan.missing), "judged": plan.judged,
     }
 
 

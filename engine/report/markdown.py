@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.report import text
-from engine.results import Report, Scorecard
+from engine.results import RemedyStatus, Report, Scorecard
 
 
 def render(report: Report) -> str:
@@ -51,4 +51,23 @@ def _scorecard(card: Scorecard) -> list[str]:
         why = " ".join([_cell(f.message), *chain])
         lines.append(f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {why} |"
                      f" {', '.join(f.sources)} |")
-    return [*lines, ""]
+    return [*lines, "", *_remedy(card)]
+
+
+def _remedy(card: Scorecard) -> list[str]:
+    plan = card.remedies
+    if plan is None:
+        return []
+    lines = ["### Remedy", "", _cell(text.remedy_head(plan)), ""]
+    if plan.changes:
+        lines += ["| figure | now | remedy | cost | for rule |", "|---|---|---|---:|---|"]
+        lines += [f"| {_cell(c.label)} (`{c.indicator}`) | {_cell(c.shown_current)} |"
+                  f" {_cell(c.shown_target)} | {c.cost:g} | {', '.join(c.rules)} |"
+                  for c in plan.changes]
+        lines.append("")
+    effects = text.remedy_effects(plan)
+    if effects:
+        lines += [effects, ""]
+    if plan.status not in (RemedyStatus.TOP_TIER, RemedyStatus.UNRATED):
+        lines += [f"_{text.remedy_note(plan)}_", ""]
+    return lines
