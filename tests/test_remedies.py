@@ -294,6 +294,14 @@ def test_a_set_member_and_a_share_map_key_are_changed_in_place(ws, tmp_path):
     assert card.tier == "good"
 
 
+def test_hitting_the_search_cap_is_reported_not_hidden(monkeypatch):
+    compiled = api.load_policy()
+    monkeypatch.setattr(remedies, "MAX_STATES", 1)
+    plan = remedies.plan(compiled, api.load_partner("VNM", compiled.catalog).profile)
+    assert plan.status == RemedyStatus.SEARCH_CAP and not plan.changes
+    assert "stopped after 1 sets of changes" in plan.reason
+
+
 # --- any small policy and profile ------------------------------------------------------------
 
 @settings(max_examples=60, deadline=None,

@@ -86,5 +86,5 @@ def remedy_effects(plan: RemedyPlan) -> str:
 
 
 def remedy_note(plan: RemedyPlan) -> str:
-    return (f"cost: {plan.measure}. Targets are hypothetical figures, not data; "
-            f"{plan.judged} changed profiles judged.")
+    targets = "Targets are hypothetical figures, not data; " if plan.changes else ""
+    return f"cost: {plan.measure}. {targets}{plan.judged} changed profiles judged."
