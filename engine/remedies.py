@@ -154,13 +154,13 @@ class _Planner:
 
     def run(self) -> RemedyPlan:
         if self.base.tier is None:
-            return self._plan(RemedyStatus.UNRATED, None, reason="no score: nothing could be "
+            return self.result(RemedyStatus.UNRATED, None, reason="no score: nothing could be "
                               "judged on known figures, and a remedy never invents a figure")
         if self.target is None:
-            return self._plan(RemedyStatus.TOP_TIER, None, reason="already in the best tier")
+            return self.result(RemedyStatus.TOP_TIER, None, reason="already in the best tier")
         return _Search(self).run()
 
-    def _plan(self, status: RemedyStatus, target: int | None, **extra: Any) -> RemedyPlan:
+    def result(self, status: RemedyStatus, target: int | None, **extra: Any) -> RemedyPlan:
         tier = self.policy.tiers[target] if target is not None else None
         return RemedyPlan(status, tier.id if tier else None, tier.title if tier else None,
                           measure_text(self.settings), judged=self.judged, **extra)
@@ -521,7 +521,7 @@ class _Search:
                 child.tie, tie = tie, tie + 1
                 heapq.heappush(queue, child)
         if queue:
-            return self.p._plan(RemedyStatus.SEARCH_CAP, self.p.target, reason=(
+            return self.p.result(RemedyStatus.SEARCH_CAP, self.p.target, reason=(
                 f"the search stopped after {expanded} sets of changes and {confirms} "
                 "confirmations without a confirmed remedy"))
         return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
@@ -568,7 +568,7 @@ class _Search:
             return tuple(r for r in after if before[r] in old and after[r] == new)
 
         violated = {Verdict.VIOLATED}
-        return self.p._plan(
+        return self.p.result(
             RemedyStatus.FOUND, self.p.target, changes=self.changes(state),
             cost=round(state.cost, 4), reached_tier=judged.tier.id, reached_score=judged.score,
             fixed_rules=went(violated, Verdict.SATISFIED),
@@ -622,7 +622,7 @@ class _Search:
             why.append("no change of the partner's own figures satisfies them" if rules else
                        "the fixes there are do not add up to it (some undo other rules)")
         status = RemedyStatus.UNKNOWN_DATA if missing else RemedyStatus.NONE
-        return self.p._plan(status, self.p.target, reason=f"{head}: {'; '.join(why)}",
+        return self.p.result(status, self.p.target, reason=f"{head}: {'; '.join(why)}",
                             missing=tuple(sorted(missing)))
 
     def unknowns_could_help(self, unfixable: list[str]) -> list[str]:
