@@ -87,15 +87,22 @@ def evaluate(
         "--fail-under", help="Exit 1 if any partner scores below this (0-100).")] = None,
     settings: SetOption = None,
     as_of: AsOfOption = None,
+    no_remedies: Annotated[bool, typer.Option(
+        "--no-remedies", help="Leave out the cheapest changes that reach the next tier.")]
+        = False,
 ) -> None:
-    """Score partners: score, tier, tariff outcome and every finding with its numbers."""
-    from engine import api, locate
+    """Score partners: score, tier, tariff outcome, every finding with its numbers, and the
+    cheapest changes of figures that reach the next tier."""
+    from engine import api, locate, remedies
     from engine.report import renderer
 
     names = _partner_args(partners, all_, locate)
     day = _day(as_of)
     compiled = api.load_policy(policy, settings or ())
-    report = api.evaluate(compiled, api.load_partners(names, compiled.catalog), day)
+    loaded = api.load_partners(names, compiled.catalog)
+    report = api.evaluate(compiled, loaded, day)
+    if not no_remedies:
+        report = remedies.with_remedies(compiled, report, loaded, day)
     render = renderer(fmt.value)
     if fmt == Format.table:
         text = render(report, color=output is None and _colour_ok())
@@ -110,6 +117,7 @@ class VariantFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 @app.command()

@@ -217,6 +217,18 @@ class _Compiler:
         self.check_rule_references()
         self.check_sources()
         self.check_tiers()
+        self.check_remedy_indicators()
+
+    def check_remedy_indicators(self) -> None:
+        """`remedies.fixed` and `remedies.weights` name catalog indicators."""
+        settings = self.policy.remedies
+        named = [(("remedies", "fixed", i), n) for i, n in enumerate(settings.fixed)]
+        named += [(("remedies", "weights", n), n) for n in settings.weights]
+        for loc, name in named:
+            if name not in self.catalog.indicators:
+                self.problem(loc, f"unknown indicator '{name}'",
+                             did_you_mean(name, self.catalog.indicators),
+                             key=loc[1] == "weights")
 
     def check_rule_references(self) -> None:
         p = self.policy

@@ -250,6 +250,23 @@ class Dated(Strict):
             (self.expires is None or on <= self.expires)
 
 
+class Remedies(Strict):
+    """How a remedy (the cheapest changes of figures that reach the next tier) is costed.
+
+    cost: `relative` prices a numeric change |new - old| / max(|old|, |new|) (0..1 on one side
+    of zero, so going from 0 to anything costs 1) and each step of a bool, enum, set, country
+    or date `discrete_cost`; `count` prices every changed figure 1. `weights` multiply one
+    indicator's cost; `fixed` indicators are never changed (e.g. a US listing the partner cannot
+    undo). A moved figure stops at the limit, or `step` past a strict one (counts move by 1).
+    """
+
+    cost: Literal["relative", "count"] = "relative"
+    discrete_cost: Annotated[Number, Field(gt=0, le=1000)] = 1.0
+    step: Annotated[Number, Field(gt=0, le=1)] = 0.001
+    fixed: list[NAME] = Field(default_factory=list)
+    weights: dict[NAME, Annotated[Number, Field(gt=0, le=1000)]] = Field(default_factory=dict)
+
+
 class Demand(Strict):
     id: ID
     title: StrictStr
@@ -422,6 +439,7 @@ class Policy(Strict):
     tiers: list[Tier] = Field(min_length=1)
     terms: list[Term] = Field(default_factory=list)
     exceptions: list[Waiver] = Field(default_factory=list)
+    remedies: Remedies = Field(default_factory=Remedies)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -438,7 +456,8 @@ def known_fields() -> set[str]:
     names: set[str] = set()
     for model in (Indicator, Catalog, Figure, PartnerInfo, Profile, Threshold, AllOf, AnyOf,
                   NotOf, Source, Scoring, Demand, AppliesTo, Rule, Derivation, Outcome, Tier,
-                  Policy, RuleChange, TierChange, Changes, Term, Waiver, Overlay, ScoringChange):
+                  Policy, RuleChange, TierChange, Changes, Term, Waiver, Overlay, ScoringChange,
+                  Remedies):
         names |= {f.alias or n for n, f in model.model_fields.items()}
     return names
 
@@ -556,6 +575,7 @@ class Overlay(Strict):
     tiers: list[Tier] | None = None
     terms: list[Term] = Field(default_factory=list)
     exceptions: list[Waiver] = Field(default_factory=list)
+    remedies: Remedies | None = None     # replaces the base's remedy settings
 
     @field_validator("version", mode="before")
     @classmethod

@@ -127,6 +127,50 @@ class DemandScore:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One figure a remedy moves: from its current value to a hypothetical target."""
+
+    indicator: str                # an indicator, or `map.key` for one key of a share map
+    label: str
+    current: Any
+    target: Any
+    shown_current: str
+    shown_target: str
+    cost: float
+    rules: tuple[str, ...]        # the violated rules this change is part of fixing
+    provenance: Provenance | None = None    # of the current figure; the target has none
+
+
+class RemedyStatus(StrEnum):
+    FOUND = "found"                    # a verified set of changes reaches the target tier
+    TOP_TIER = "top_tier"              # already in the best tier: nothing to reach
+    UNRATED = "unrated"                # no score: nothing was judged on known data
+    NONE = "none"                      # no change of the partner's own figures reaches it
+    UNKNOWN_DATA = "unknown_data"      # out of reach unless missing figures become known
+    SEARCH_CAP = "search_cap"          # the bounded search stopped before finding one
+
+
+@dataclass(frozen=True)
+class RemedyPlan:
+    """The cheapest set of changes that reaches the next tier, verified by re-judging."""
+
+    status: RemedyStatus
+    target: str | None                 # the tier aimed at (the next better one)
+    target_title: str | None
+    measure: str                       # the cost measure, in words
+    changes: tuple[Change, ...] = ()
+    cost: float | None = None
+    reached_tier: str | None = None    # the tier the changed profile gets from the engine
+    reached_score: float | None = None
+    fixed_rules: tuple[str, ...] = ()        # violated before, satisfied after
+    scoped_out: tuple[str, ...] = ()         # violated before, not applicable after
+    newly_violated: tuple[str, ...] = ()     # side effects: satisfied before, violated after
+    reason: str | None = None          # why there is none
+    missing: tuple[str, ...] = ()      # figures whose absence blocks a remedy
+    judged: int = 0                    # changed profiles the engine judged in the search
+
+
+@dataclass(frozen=True)
 class Scorecard:
     code: str
     name: str
@@ -143,6 +187,7 @@ class Scorecard:
     profile_path: str | None = None
     capped_by: tuple[str, ...] = ()     # violated rules whose caps_tier lowered the tier
     terms: tuple[str, ...] = ()         # the partner's own terms in force (per-partner variants)
+    remedies: RemedyPlan | None = None  # None when not asked for
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
 def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:
     merge = _Merge(base)
     raw = doc.data
-    for key in ("name", "title", "version", "description", "indicators"):
+    for key in ("name", "title", "version", "description", "indicators", "remedies"):
         if key in raw:
             merge.set(key, raw[key], doc, (key,))
     for section in ("sources", "groups"):

@@ -140,3 +140,34 @@ def test_hostile_partner_text_stays_text(browser, ws, tmp_path, run_cli):
     _open(browser, page)       # no request for the image, no script error
     assert browser.evaluate("document.querySelectorAll('img, body script').length") == 0
     assert "<img" in browser.evaluate("document.querySelector('h2').innerText")
+
+
+def test_compare_and_sweep_pages(browser, run_cli, tmp_path, shots):
+    """The variant views: the partners that change with their causes, and the sweep grid with
+    its flips; numbers as in the JSON of the same run."""
+    example = ROOT / "policies" / "examples" / "deal-terms.yaml"
+    made = {}
+    for name, args in (("compare", ["compare", "--all", "--policy", example,
+                                     "--as-of", "2026-03-01"]),
+                       ("sweep", ["sweep", "--param",
+                                  "inputs-china-import-share.limit=0.1:0.5:0.01", "--all"])):
+        for fmt in ("html", "json"):
+            made[name, fmt] = tmp_path / f"{name}.{fmt}"
+            done = run_cli(*args, "--format", fmt, "-o", made[name, fmt])
+            assert done.returncode == 0, done.stderr
+    compared = json.loads(made["compare", "json"].read_text())
+    _open(browser, made["compare", "html"])
+    changed = [p["partner"]["code"] for p in compared["partners"] if p["changed"]]
+    assert browser.visible("main tbody tr") == len(changed) > 0
+    assert browser.visible("svg.move") == len(changed)
+    _keep(browser.screenshot(shots / "compare.png"))
+    swept = json.loads(made["sweep", "json"].read_text())
+    _open(browser, made["sweep", "html"])
+    assert browser.visible("main tbody tr") == len(swept["partners"])
+    assert browser.visible(".strip .cell") == len(swept["partners"]) * len(swept["values"])
+    flips = sum(len(p["flips"]) for p in swept["partners"])
+    assert browser.visible(".strip .cell.flip") == flips > 0
+    _keep(browser.screenshot(shots / "sweep.png"))
+    _open(browser, made["sweep", "html"], width=375, height=800)
+    width = browser.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], f"the sweep page scrolls sideways at 375px: {width}"

@@ -12,11 +12,20 @@ style sheet and drawings live in engine/htmlkit.py; `header`, `sources_section`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 
 from engine.htmlkit import Html, anchor, badge, el, limit_bar, meter, page, table
 from engine.report import text
-from engine.results import Check, DemandScore, Finding, Observation, Report, Scorecard, SourceRef
+from engine.results import (
+    Check,
+    DemandScore,
+    Finding,
+    Observation,
+    RemedyStatus,
+    Report,
+    Scorecard,
+    SourceRef,
+)
 from engine.results import Verdict as V
 
 
@@ -325,16 +334,27 @@ def _source_link(source_id: str, sources: dict[str, SourceRef]) -> Html:
 
 
 def remedies_section(card: Scorecard) -> Html:
-    """Remedies, when the scorecard carries them (a later step adds `remedies` to Scorecard);
-    until then, and for a partner with none, nothing is rendered. Each remedy shows its fields
-    as given: format them here once their shape is settled."""
-    remedies = getattr(card, "remedies", None)
-    if not remedies:
+    """The cheapest changes of the partner's figures that reach the next tier (verified by the
+    engine), or why there are none; nothing when remedies were not asked for."""
+    plan = card.remedies
+    if plan is None:
         return Html("")
-    items = [el("li", el("dl", [[el("dt", fl.name), el("dd", str(getattr(r, fl.name)))]
-                                for fl in fields(r)], class_="meta") if is_dataclass(r)
-                else str(r)) for r in remedies]
-    return el("section", el("h3", "Remedies"), el("ol", items))
+    parts: list[object] = [el("h3", "Remedy"), el("p", text.remedy_head(plan))]
+    if plan.changes:
+        rows = [[el("span", c.label, el("br"), el("code", c.indicator, class_="small")),
+                 c.shown_current, el("strong", c.shown_target), f"{c.cost:g}",
+                 el("span", [[", " if i else None, el("code", r)]
+                             for i, r in enumerate(c.rules)])]
+                for c in plan.changes]
+        parts.append(table("Figures to change (targets are hypothetical, not data)",
+                           ["figure", "now", "remedy", "cost", "for rule"], rows,
+                           numeric=(3,)))
+    effects = text.remedy_effects(plan)
+    if effects:
+        parts.append(el("p", effects))
+    if plan.status not in (RemedyStatus.TOP_TIER, RemedyStatus.UNRATED):
+        parts.append(el("p", text.remedy_note(plan), class_="small muted"))
+    return el("section", parts, class_="remedy")
 
 
 def provenance_table(card: Scorecard) -> Html:

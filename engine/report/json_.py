@@ -18,6 +18,7 @@ from engine.results import (
     FactStatus,
     Finding,
     PolicyStamp,
+    RemedyPlan,
     Report,
     Scorecard,
     Verdict,
@@ -121,6 +122,40 @@ class ProvenanceJSON(TypedDict):
 
 
 @Closed
+class ChangeJSON(TypedDict):
+    indicator: str
+    label: str
+    current: Any
+    target: Any
+    cost: float
+    rules: list[str]
+    hypothetical: bool
+    current_provenance: dict[str, Any] | None
+
+
+@Closed
+class ReachesJSON(TypedDict):
+    tier: str
+    score: float | None
+
+
+@Closed
+class RemedyJSON(TypedDict):
+    status: Literal["found", "top_tier", "unrated", "none", "unknown_data", "search_cap"]
+    target_tier: str | None
+    measure: str
+    cost: float | None
+    changes: list[ChangeJSON]
+    reaches: ReachesJSON | None
+    fixes: list[str]
+    scoped_out: list[str]
+    newly_violated: list[str]
+    reason: str | None
+    missing: list[str]
+    judged: int
+
+
+@Closed
 class PartnerJSON(TypedDict):
     partner: PartnerRefJSON
     score: Percent | None
@@ -134,6 +169,7 @@ class PartnerJSON(TypedDict):
     subscores: dict[str, Percent | None]
     findings: list[FindingJSON]
     provenance: dict[str, ProvenanceJSON]
+    remedies: RemedyJSON | None            # null with --no-remedies
 
 
 @Closed
@@ -187,6 +223,24 @@ def _partner(card: Scorecard) -> PartnerJSON:
         "provenance": {o.indicator: ({"value": o.value, **asdict(o.provenance)}
                                      if o.provenance else {"value": o.value, "source": None})
                        for o in card.observations},
+        "remedies": _remedies(card.remedies) if card.remedies else None,
+    }
+
+
+def _remedies(plan: RemedyPlan) -> RemedyJSON:
+    return {
+        "status": plan.status.value, "target_tier": plan.target, "measure": plan.measure,
+        "cost": plan.cost,
+        "changes": [{"indicator": c.indicator, "label": c.label, "current": c.current,
+                     "target": c.target, "cost": c.cost, "rules": list(c.rules),
+                     "hypothetical": True,
+                     "current_provenance": asdict(c.provenance) if c.provenance else None}
+                    for c in plan.changes],
+        "reaches": ({"tier": plan.reached_tier, "score": plan.reached_score}
+                    if plan.reached_tier else None),
+        "fixes": list(plan.fixed_rules), "scoped_out": list(plan.scoped_out),
+        "newly_violated": list(plan.newly_violated),
+        "reason": plan.reason, "missing": list(plan.missing), "judged": plan.judged,
     }
 
 

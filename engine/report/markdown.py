@@ -4,7 +4,7 @@ HTML). Text from partners and policies is escaped, so a name or message cannot b
 from __future__ import annotations
 
 from engine.report import text
-from engine.results import Check, Finding, Observation, Report, Scorecard
+from engine.results import Check, Finding, Observation, RemedyStatus, Report, Scorecard
 
 
 def render(report: Report) -> str:
@@ -69,7 +69,7 @@ def _scorecard(card: Scorecard) -> list[str]:
     lines += ["", "| verdict | rule | observed | limit | margin | why | sources |",
               "|---|---|---:|---:|---:|---|---|"]
     lines += [_finding_row(f) for f in text.ordered(card.findings)]
-    return [*lines, "", *_figures(card.observations)]
+    return [*lines, "", *_remedy(card), *_figures(card.observations)]
 
 
 def _finding_row(f: Finding) -> str:
@@ -121,3 +121,22 @@ def _figures(observations: tuple[Observation, ...]) -> list[str]:
         lines.append(f"| {_cell(o.label)} (`{o.indicator}`) | {_cell(o.shown)} | {year} |"
                      f" {source} |")
     return ["Figures and their provenance:", "", *lines, ""]
+
+
+def _remedy(card: Scorecard) -> list[str]:
+    plan = card.remedies
+    if plan is None:
+        return []
+    lines = ["### Remedy", "", _cell(text.remedy_head(plan)), ""]
+    if plan.changes:
+        lines += ["| figure | now | remedy | cost | for rule |", "|---|---|---|---:|---|"]
+        lines += [f"| {_cell(c.label)} (`{c.indicator}`) | {_cell(c.shown_current)} |"
+                  f" {_cell(c.shown_target)} | {c.cost:g} | {', '.join(c.rules)} |"
+                  for c in plan.changes]
+        lines.append("")
+    effects = text.remedy_effects(plan)
+    if effects:
+        lines += [effects, ""]
+    if plan.status not in (RemedyStatus.TOP_TIER, RemedyStatus.UNRATED):
+        lines += [f"_{text.remedy_note(plan)}_", ""]
+    return lines

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.report import text
-from engine.results import Report, Scorecard, Verdict
+from engine.results import RemedyStatus, Report, Scorecard, Verdict
 
 STYLE = {Verdict.VIOLATED: "bold red", Verdict.SATISFIED: "green",
          Verdict.UNKNOWN: "yellow", Verdict.NOT_APPLICABLE: "dim",
@@ -62,8 +62,29 @@ def _scorecard(card: Scorecard) -> Panel:
         lines.append(Text(f"Terms in force for {card.code}: {', '.join(card.terms)}"))
     lines.append(Text("Demands: " + " · ".join(
         f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
-    return Panel(Group(*lines, _findings(card)), title=f"{card.code} {card.name}",
+    return Panel(Group(*lines, _findings(card), *_remedy(card)), title=f"{card.code} {card.name}",
                  title_align="left")
+
+
+def _remedy(card: Scorecard) -> list:
+    plan = card.remedies
+    if plan is None:
+        return []
+    parts: list = [Text(text.remedy_head(plan), style="bold")]
+    if plan.changes:
+        table = Table(expand=True, show_lines=False)
+        for column in ("figure", "now", "remedy", "cost", "for rule"):
+            table.add_column(column, justify="right" if column == "cost" else "left")
+        for c in plan.changes:
+            table.add_row(Text(f"{c.label}\n{c.indicator}"), c.shown_current, c.shown_target,
+                          f"{c.cost:g}", Text("\n".join(c.rules)))
+        parts.append(table)
+    effects = text.remedy_effects(plan)
+    if effects:
+        parts.append(Text(effects))
+    if plan.status not in (RemedyStatus.TOP_TIER, RemedyStatus.UNRATED):
+        parts.append(Text(text.remedy_note(plan), style="dim"))
+    return parts
 
 
 def _findings(card: Scorecard) -> Table:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.results import Because, Finding, Outcome, PolicyStamp, Scorecard, Verdict
+from engine.results import (
+    Because,
+    Finding,
+    Outcome,
+    PolicyStamp,
+    RemedyPlan,
+    RemedyStatus,
+    Scorecard,
+    Verdict,
+)
 
 MARK = {Verdict.VIOLATED: "✗ violated", Verdict.SATISFIED: "✓ satisfied",
         Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a",
@@ -87,3 +96,37 @@ def ordered(findings):
     """Findings as a reader wants them: violations first, then unknowns, then the rest."""
     rank = {v: i for i, v in enumerate(STATUS_ORDER)}
     return sorted(findings, key=lambda f: rank[f.status])
+
+
+def remedy_head(plan: RemedyPlan) -> str:
+    """One line: what the remedy reaches at what cost, or why there is none."""
+    if plan.status == RemedyStatus.TOP_TIER:
+        return "Remedy: none needed, already in the best tier"
+    if plan.status == RemedyStatus.UNRATED:
+        return f"Remedy: none, {plan.reason}"
+    aim = f"Remedy to reach {plan.target_title} [{plan.target}]"
+    if plan.status != RemedyStatus.FOUND:
+        label = {RemedyStatus.UNKNOWN_DATA: "none, unknown data blocks it",
+                 RemedyStatus.SEARCH_CAP: "none found, the search hit its cap"}.get(
+                     plan.status, "none")
+        return f"{aim}: {label}: {plan.reason}"
+    count = len(plan.changes)
+    return (f"{aim}: cost {plan.cost:g}, {count} change{'s' if count != 1 else ''}; "
+            f"re-evaluated with them: score {plan.reached_score:g}, tier {plan.reached_tier}")
+
+
+def remedy_effects(plan: RemedyPlan) -> str:
+    """Which verdicts the changed profile gets that differ from the partner's own."""
+    parts = []
+    if plan.fixed_rules:
+        parts.append(f"fixes {', '.join(plan.fixed_rules)}")
+    if plan.scoped_out:
+        parts.append(f"leaves the scope of {', '.join(plan.scoped_out)}")
+    if plan.newly_violated:
+        parts.append(f"newly violates {', '.join(plan.newly_violated)}")
+    return "; ".join(parts)
+
+
+def remedy_note(plan: RemedyPlan) -> str:
+    targets = "Targets are hypothetical figures, not data; " if plan.changes else ""
+    return f"cost: {plan.measure}. {targets}{plan.judged} changed profiles judged."

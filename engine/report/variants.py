@@ -11,19 +11,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from engine.report import text
+from engine.report import text, variants_html
 from engine.report.json_ import policy_block
 from engine.results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 
 
 def render_comparison(comparison: Comparison, fmt: str, *, color: bool = False) -> str:
+    if fmt == "html":
+        return variants_html.comparison(comparison)
     return {"table": _comparison_table, "json": _comparison_json,
             "markdown": _comparison_markdown}[fmt](comparison, color)
 
 
 def render_sweep(result: Sweep, fmt: str, *, color: bool = False) -> str:
+    if fmt == "html":
+        return variants_html.sweep(result)
     return {"table": _sweep_table, "json": _sweep_json, "markdown": _sweep_markdown}[fmt](
         result, color)
 
@@ -123,12 +127,13 @@ def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
 
 def _strip(result: Sweep, row: SweepRow) -> str:
     """Tier at each step as one letter per step (legend printed alongside)."""
-    letters = {t: t[0].upper() for t in result.tiers}
+    letters = variants_html.tier_letters(result.tiers)
     return "".join(letters.get(t, "·") if t else "·" for t in row.tiers)
 
 
 def _legend(result: Sweep) -> str:
-    return "  ".join(f"{t[0].upper()} = {t}" for t in result.tiers) + "  · = unrated"
+    letters = variants_html.tier_letters(result.tiers)
+    return "  ".join(f"{letters[t]} = {t}" for t in result.tiers) + "  · = unrated"
 
 
 def _sweep_table(result: Sweep, color: bool) -> str:

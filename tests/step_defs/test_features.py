@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import api
+from engine import api, remedies
 from engine.models import Figure, Profile
+from engine.results import RemedyStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
@@ -34,6 +35,8 @@ class World:
     folder: Path | None = None                            # where written overlays go
     comparison: Any = None
     swept: Any = None
+    plans: dict = field(default_factory=dict)
+    remedied: dict = field(default_factory=dict)
 
     @property
     def compiled(self):
@@ -55,6 +58,24 @@ class World:
 
     def card(self, code: str | None = None):
         return self.cards[code or self.last]
+
+    def plan(self, code: str | None = None):
+        """The remedy plan of the partner last evaluated (computed once per scenario)."""
+        code = code or self.last
+        if code not in self.plans:
+            self.plans[code] = remedies.plan(self.compiled, self.profiles[code])
+        return self.plans[code]
+
+    def remedied_card(self, code: str | None = None):
+        """The partner evaluated again with its remedy's changes written into its profile."""
+        code = code or self.last
+        if code not in self.remedied:
+            plan = self.plan(code)
+            assert plan.status == RemedyStatus.FOUND, plan.reason
+            changed = remedies.apply(self.compiled, self.profiles[code],
+                                     remedies.changes_of(self.compiled, plan))
+            self.remedied[code] = api.evaluate_partner(self.compiled, changed)
+        return self.remedied[code]
 
     def finding(self, rule: str, code: str | None = None):
         card = self.card(code)
@@ -398,3 +419,81 @@ def flips_past(world: World, code: str, before: str, after: str, value: float) -
 @then(parsers.parse('partner "{code}" never changes tier'))
 def never_flips(world: World, code: str) -> None:
     assert world.row(code).flips == (), world.row(code).flips
+
+
+# --- remedies --------------------------------------------------------------------------------
+
+def _tier_rank(world: World, tier: str) -> int:
+    return [t.id for t in world.compiled.policy.tiers].index(tier)
+
+
+@then(parsers.parse('its remedy reaches tier "{tier}"'))
+def remedy_reaches(world: World, tier: str) -> None:
+    plan = world.plan()
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert plan.target == tier, plan.target
+    card = world.remedied_card()
+    assert _tier_rank(world, card.tier) <= _tier_rank(world, tier), (card.score, card.tier)
+
+
+@then(parsers.parse('its remedy changes "{indicator}" from {old} to {new}'))
+def remedy_changes(world: World, indicator: str, old: str, new: str) -> None:
+    import yaml
+
+    changes = {c.indicator: c for c in world.plan().changes}
+    assert indicator in changes, list(changes)
+    change = changes[indicator]
+    assert change.current == pytest.approx(yaml.safe_load(old))
+    assert change.target == pytest.approx(yaml.safe_load(new))
+
+
+@then(parsers.parse("its remedy has {count:d} changes"))
+def remedy_count(world: World, count: int) -> None:
+    assert len(world.plan().changes) == count, world.plan().changes
+
+
+@then(parsers.parse("its remedy costs {cost:g}"))
+def remedy_cost(world: World, cost: float) -> None:
+    assert world.plan().cost == pytest.approx(cost, abs=1e-4)
+
+
+@then(parsers.parse('its remedy fixes rule "{rule}"'))
+def remedy_fixes(world: World, rule: str) -> None:
+    assert rule in world.plan().fixed_rules, world.plan().fixed_rules
+    assert next(f for f in world.remedied_card().findings if f.rule == rule).status == "satisfied"
+
+
+@then("its remedy invents no figure")
+def remedy_invents_nothing(world: World) -> None:
+    profile = world.profiles[world.last]
+    for change in world.plan().changes:
+        figure = profile.figure(change.indicator.partition(".")[0])
+        assert figure is not None and figure.value is not None, change.indicator
+
+
+@then(parsers.parse('with its remedy its score is {score:g}'))
+def remedied_score(world: World, score: float) -> None:
+    assert world.remedied_card().score == pytest.approx(score)
+    assert world.plan().reached_score == pytest.approx(score)
+
+
+@then(parsers.parse('with its remedy its tier is "{tier}"'))
+def remedied_tier(world: World, tier: str) -> None:
+    assert world.remedied_card().tier == tier == world.plan().reached_tier
+
+
+@then(parsers.parse("with its remedy it has {count:d} {status} findings"))
+def remedied_count(world: World, count: int, status: str) -> None:
+    assert world.remedied_card().counts[status.replace(" ", "_")] == count
+
+
+@then(parsers.parse('it has no remedy because "{text}"'))
+def no_remedy(world: World, text: str) -> None:
+    plan = world.plan()
+    assert plan.status not in (RemedyStatus.FOUND, RemedyStatus.TOP_TIER), plan
+    assert not plan.changes and text in plan.reason, plan.reason
+
+
+@then("it needs no remedy")
+def needs_no_remedy(world: World) -> None:
+    assert world.plan().status == RemedyStatus.TOP_TIER

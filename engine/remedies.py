@@ -1,0 +1,667 @@
+"""Remedies: for a partner below the top tier, the cheapest set of changes of its own figures
+that reaches the next tier, each answer confirmed by judging the changed profile with the engine.
+
+1. Ways. For each violated rule, the smallest changes of its figures that make its requirement
+   hold, one way per alternative of the condition (its DNF branches): a number moves to its
+   limit (or `step` past a strict one, a count by 1), an arithmetic condition moves one of its
+   operands (each is tried), a yes/no flips, a category or set member changes, a derived fact is
+   undone by making every inference concluding it false (or made by making one true). A rule
+   whose `applies_to.when` can be made false can also be left by leaving its scope. A way never
+   invents a missing figure and never moves a figure the policy marks `fixed`.
+2. Effects. Each way is judged alone by the engine: which verdicts it really changes. A way that
+   does not fix its own rule, or that turns a judged rule unknown, is dropped.
+3. Search. Best-first over sets of ways (at most one per rule), cheapest first; the cost of a set
+   is the cost of its merged changes, so a change shared by two rules is paid once. A set's tier
+   is predicted from the ways' effects; sets that cannot reach the target even with every later
+   way are pruned, as are sets that leave a capping rule unfixed. The cheapest predicted set is
+   judged for real; the first the engine confirms (tier reached, no judged rule turned unknown)
+   is the remedy. The search is capped; hitting the cap is reported, never hidden.
+
+The prediction adds the ways' separate effects, so a set whose parts help each other beyond
+their separate effects may be judged later than its cost deserves; every remedy shown has been
+confirmed by the engine, and its cost is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from engine import api, score
+from engine import conditions as cx
+from engine.compile import CompiledPolicy
+from engine.evaluate import compute, lookup, profile_values
+from engine.explain import label_of, show
+from engine.models import NUMERIC_TYPES, Figure, Indicator, IndicatorType, Profile, Remedies
+from engine.reference import Reference
+from engine.results import Change, Provenance, RemedyPlan, RemedyStatus, Report, Verdict
+
+MAX_WAYS_PER_RULE = 12     # cheapest ways kept per rule
+MAX_BRANCHES = 64          # alternatives one condition may expand to while looking for ways
+MAX_DEPTH = 8              # nesting of derived facts followed (derivations are acyclic)
+MAX_STATES = 20_000        # sets of ways the search may expand
+MAX_CONFIRMS = 100         # predicted sets the engine may judge before the search gives up
+
+Moves = dict[str, Any]     # path (indicator, `map.key`, or `set.member`) -> new value
+
+
+def measure_text(settings: Remedies) -> str:
+    """The cost measure in words, as every plan states it."""
+    if settings.cost == "count":
+        text = "number of figures changed"
+    else:
+        text = (f"relative change |new - old| / max(|old|, |new|) per number; "
+                f"{settings.discrete_cost:g} per step of a yes/no, category, set member, "
+                "country or date")
+    if settings.weights:
+        text += "; weighted: " + ", ".join(f"{k} x{v:g}" for k, v in settings.weights.items())
+    if settings.fixed:
+        text += "; never changed: " + ", ".join(settings.fixed)
+    return text
+
+
+@dataclass(frozen=True)
+class Way:
+    """A set of moves that fixes a rule (`rules`: every violated rule it was found for)."""
+
+    moves: tuple[tuple[str, Any], ...]
+    rules: tuple[str, ...]
+    effects: dict[str, Verdict] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class _Blocks:
+    """Why ways could not be found: figures missing from the profile, figures the policy fixes."""
+
+    missing: set[str] = field(default_factory=set)
+    fixed: set[str] = field(default_factory=set)
+
+
+def plan(compiled: CompiledPolicy, profile: Profile, day: dt.date | None = None) -> RemedyPlan:
+    """The cheapest verified set of changes that lifts `profile` to the next tier, under the
+    policy the partner faces on `day` (its own terms, the rules then in force; default today)."""
+    day = day or dt.date.today()
+    return _Planner(api.for_partner(compiled, profile.partner.code, day), profile, day).run()
+
+
+def with_remedies(compiled: CompiledPolicy, report: Report, partners: list[api.Partner],
+                  day: dt.date | None = None) -> Report:
+    """The report with each scorecard's remedy plan filled in."""
+    plans = {(p.profile.partner.code, p.path): plan(compiled, p.profile, day) for p in partners}
+    cards = tuple(replace(card, remedies=plans.get((card.code, card.profile_path)))
+                  for card in report.scorecards)
+    return replace(report, scorecards=cards)
+
+
+def apply(compiled: CompiledPolicy, profile: Profile, moves: Moves) -> Profile:
+    """A copy of the profile with the moved figures replaced by hypothetical, illustrative ones
+    (the shipped profile is never changed)."""
+    catalog = compiled.catalog
+    by_base: dict[str, list[tuple[str, Any]]] = {}
+    for path, value in moves.items():
+        base, _, key = path.partition(".")
+        by_base.setdefault(base, []).append((key, value))
+    figures = dict(profile.indicators)
+    for base, keyed in by_base.items():
+        old = profile.figure(base)
+        value = _moved_value(catalog.indicators[base], old.value if old else None, keyed)
+        figures[base] = Figure(value=value, illustrative=True,
+                               note=f"hypothetical remedy target; was {old.value if old else None}")
+    return profile.model_copy(update={"indicators": figures})
+
+
+def _moved_value(indicator: Indicator, old: Any, keyed: list[tuple[str, Any]]) -> Any:
+    if indicator.type == IndicatorType.SHARE_MAP:
+        return {**(old or {}), **dict(keyed)}
+    if indicator.type == IndicatorType.SET:
+        members = list(old or [])
+        for member, included in keyed:
+            if included and member not in members:
+                members.append(member)
+            if not included and member in members:
+                members.remove(member)
+        return members
+    return keyed[-1][1]
+
+
+def changes_of(compiled: CompiledPolicy, plan_: RemedyPlan) -> Moves:
+    """A plan's changes as moves, ready for `apply` (its dates are written as ISO text)."""
+    def value(change: Change) -> Any:
+        kind = compiled.catalog.indicators[change.indicator.partition(".")[0]].type
+        return dt.date.fromisoformat(change.target) if kind == IndicatorType.DATE \
+            else change.target
+
+    return {c.indicator: value(c) for c in plan_.changes}
+
+
+# --- the planner -----------------------------------------------------------------------------
+
+class _Planner:
+    def __init__(self, compiled: CompiledPolicy, profile: Profile,
+                 day: dt.date | None = None) -> None:
+        self.compiled, self.profile, self.day = compiled, profile, day or dt.date.today()
+        self.policy, self.catalog = compiled.policy, compiled.catalog
+        self.settings: Remedies = compiled.policy.remedies
+        self.code = profile.partner.code
+        self.values = profile_values(profile)
+        self.reference = Reference(compiled, self.code, self.values)
+        self.reference.derive()
+        self.base = api.judge(compiled, profile, self.day)
+        self.order = [t.id for t in self.policy.tiers]
+        self.judged = 0
+        # the next better tier, by index (tiers go best first); None at the top or unrated
+        index = self.order.index(self.base.tier.id) if self.base.tier else 0
+        self.target: int | None = index - 1 if index else None
+
+    def run(self) -> RemedyPlan:
+        if self.base.tier is None:
+            return self.result(RemedyStatus.UNRATED, None, reason="no score: nothing could be "
+                              "judged on known figures, and a remedy never invents a figure")
+        if self.target is None:
+            return self.result(RemedyStatus.TOP_TIER, None, reason="already in the best tier")
+        return _Search(self).run()
+
+    def result(self, status: RemedyStatus, target: int | None, **extra: Any) -> RemedyPlan:
+        tier = self.policy.tiers[target] if target is not None else None
+        return RemedyPlan(status, tier.id if tier else None, tier.title if tier else None,
+                          measure_text(self.settings), judged=self.judged, **extra)
+
+    # --- judging changed profiles ----------------------------------------------------------
+    def judge(self, moves: Moves) -> api.Judgement:
+        self.judged += 1
+        return api.judge(self.compiled, apply(self.compiled, self.profile, moves), self.day)
+
+    # --- costs -----------------------------------------------------------------------------
+    def current(self, path: str) -> Any:
+        base, _, key = path.partition(".")
+        if self.indicator(path).type == IndicatorType.SET:
+            return key in (self.values.get(base) or [])
+        return lookup(self.values, path)
+
+    def indicator(self, path: str) -> Indicator:
+        return self.catalog.indicators[path.partition(".")[0]]
+
+    def cost(self, moves: Moves) -> float:
+        return sum(self.move_cost(path, value) for path, value in moves.items())
+
+    def move_cost(self, path: str, value: Any) -> float:
+        settings, indicator = self.settings, self.indicator(path)
+        weight = float(settings.weights.get(path.partition(".")[0], 1))
+        old = self.current(path)
+        if settings.cost == "count":
+            return weight
+        if indicator.type in NUMERIC_TYPES or indicator.type == IndicatorType.SHARE_MAP:
+            scale = max(abs(old), abs(value))
+            return weight * (abs(value - old) / scale if scale else 0.0)
+        if indicator.type == IndicatorType.ENUM and indicator.ordered:
+            steps = abs(indicator.values.index(value) - indicator.values.index(old))
+            return weight * settings.discrete_cost * steps
+        return weight * float(settings.discrete_cost)
+
+    # --- ways to make a condition hold (want=True) or fail (want=False) --------------------
+    def ways(self, node: cx.Node, want: bool, blocks: _Blocks, depth: int = 0) -> list[Moves]:
+        form = cx.push_not(node) if want else cx.negate(node)
+        try:
+            branches = cx.to_dnf(form, MAX_BRANCHES)
+        except ValueError:
+            return []
+        found: list[Moves] = []
+        for branch in branches:
+            combos: list[Moves] = [{}]
+            for cmp in branch:
+                options = self.compare_ways(cmp, blocks, depth)
+                combos = [m for a in combos for b in options
+                          if (m := merge(a, b)) is not None][:MAX_BRANCHES]
+                if not combos:
+                    break
+            found += combos
+        return self.cheapest(found)
+
+    def cheapest(self, found: list[Moves]) -> list[Moves]:
+        """Distinct ways, none containing another, cheapest first."""
+        unique = {tuple(sorted(m.items(), key=repr)): m for m in found}
+        kept = [m for m in unique.values()
+                if not any(o.items() < m.items() for o in unique.values())]
+        return sorted(kept, key=lambda m: (self.cost(m), repr(sorted(m.items(), key=repr))))[
+            :MAX_WAYS_PER_RULE]
+
+    def compare_ways(self, cmp: cx.Compare, blocks: _Blocks, depth: int) -> list[Moves]:
+        if self.reference.compare(cmp) is True:
+            return [{}]
+        left, op, right = _oriented(cmp)
+        if isinstance(left, cx.Ref) and isinstance(right, cx.Lit):
+            base = left.name.partition(".")[0]
+            if base not in self.catalog.indicators:
+                return self.fact_ways(left.name, op, right.value, blocks, depth)
+            return self.threshold_ways(cmp, left.name, op, right.value, blocks)
+        return self.arithmetic_ways(cmp, blocks)
+
+    def fact_ways(self, fact: str, op: str, value: Any, blocks: _Blocks,
+                  depth: int) -> list[Moves]:
+        """`fact == value` holds when one inference concluding it is true; `!=` when all are
+        false."""
+        if depth >= MAX_DEPTH:
+            return []
+        whens = [d.when.tree for d in self.compiled.derivations.values()
+                 if d.derivation.fact == (fact, value)]
+        if op == "==":
+            return self.cheapest([m for w in whens for m in self.ways(w, True, blocks, depth + 1)])
+        combos: list[Moves] = [{}]
+        for when in whens:
+            options = self.ways(when, False, blocks, depth + 1)
+            combos = [m for a in combos for b in options
+                      if (m := merge(a, b)) is not None][:MAX_BRANCHES]
+        return self.cheapest(combos)
+
+    def usable(self, path: str, blocks: _Blocks) -> bool:
+        base = path.partition(".")[0]
+        if base in self.settings.fixed:
+            blocks.fixed.add(base)
+            return False
+        if lookup(self.values, path) is None:
+            blocks.missing.add(path)
+            return False
+        return True
+
+    def holds_with(self, cmp: cx.Compare, moves: Moves) -> bool:
+        moved = profile_values(apply(self.compiled, self.profile, moves))
+        return Reference(self.compiled, self.code, moved).compare(cmp) is True
+
+    def threshold_ways(self, cmp: cx.Compare, path: str, op: str, limit: Any,
+                       blocks: _Blocks) -> list[Moves]:
+        if not self.usable(path, blocks):
+            return []
+        indicator = self.indicator(path)
+        if indicator.type == IndicatorType.SET:
+            return [{f"{path}.{limit}": op == "includes"}]
+        candidates = self.candidates(path, indicator, limit)
+        good = [{path: v} for v in candidates if self.holds_with(cmp, {path: v})]
+        return self.nearest(path, good, keep_all=indicator.type == IndicatorType.ENUM
+                            and not indicator.ordered)
+
+    def candidates(self, path: str, indicator: Indicator, limit: Any) -> list[Any]:
+        kind, old = indicator.type, self.current(path)
+        if kind == IndicatorType.BOOL:
+            return [not old]
+        if kind == IndicatorType.ENUM:
+            return [v for v in indicator.values if v != old]
+        if kind == IndicatorType.COUNTRY:      # the country asked for, or made at home
+            return [c for c in dict.fromkeys([limit, self.code]) if c != old]
+        if kind == IndicatorType.DATE:
+            day = limit if isinstance(limit, dt.date) else dt.date.fromisoformat(str(limit))
+            return [day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
+        return self.numbers_near(path, float(limit))
+
+    def numbers_near(self, path: str, boundary: float) -> list[float]:
+        """Values at and just either side of a boundary that the indicator's type allows."""
+        kind = self.indicator(path).type
+        if kind == IndicatorType.COUNT:
+            low = math.floor(boundary)
+            near = [low - 1, low, low + 1, low + 2]
+        else:
+            step = float(self.settings.step)
+            near = [round(boundary + d, 12) for d in (-step, 0.0, step)]
+        return [v for v in near if self.in_range(path, v) and v != self.current(path)]
+
+    def in_range(self, path: str, value: float) -> bool:
+        indicator = self.indicator(path)
+        kind = indicator.type
+        if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
+            return 0 <= value <= 1
+        if kind == IndicatorType.SHARE_CHANGE:
+            return -1 <= value <= 1
+        if kind == IndicatorType.COUNT:
+            return value >= 0
+        if kind == IndicatorType.USD_BN and not indicator.signed:
+            return value >= 0
+        return math.isfinite(value)
+
+    def nearest(self, path: str, good: list[Moves], keep_all: bool = False) -> list[Moves]:
+        ranked = sorted(good, key=lambda m: (self.cost(m), repr(m[path])))
+        return ranked if keep_all else ranked[:1]
+
+    def arithmetic_ways(self, cmp: cx.Compare, blocks: _Blocks) -> list[Moves]:
+        """Move one operand of the arithmetic (each in turn) to where the comparison holds."""
+        left, _, right = _oriented(cmp)
+        term, limit = (left, right.value) if isinstance(right, cx.Lit) else \
+            (cx.Arith("-", left, right), 0)
+        found = []
+        names = cx.refs(term)
+        for name in dict.fromkeys(names):
+            if not self.usable(name, blocks) or names.count(name) > 1:
+                continue            # a name read twice is not solved for (x / (x + y))
+            if self.indicator(name).type not in NUMERIC_TYPES | {IndicatorType.SHARE_MAP}:
+                continue
+            boundary = _solve(term, name, float(limit), self.values)
+            if boundary is None:
+                continue
+            good = [{name: v} for v in self.numbers_near(name, boundary)
+                    if self.holds_with(cmp, {name: v})]
+            found += self.nearest(name, good)
+        return found
+
+    def rule_ways(self, rule_id: str, blocks: _Blocks) -> list[Moves]:
+        """Ways to satisfy a violated rule, or to leave its `applies_to.when` scope."""
+        rule = self.compiled.rules[rule_id]
+        found = self.ways(rule.require.tree, True, blocks)
+        if rule.applies_when is not None:
+            found += self.ways(rule.applies_when.tree, False, blocks)
+        return self.cheapest(found)
+
+    def missing_inputs(self, rule_id: str) -> set[str]:
+        """The figures a rule (through its scope and derived facts) reads that are missing."""
+        rule = self.compiled.rules[rule_id]
+        checks = [rule.require] + ([rule.applies_when] if rule.applies_when else [])
+        names: set[str] = set()
+        seen: set[tuple[str, str]] = set()
+        while checks:
+            check = checks.pop()
+            names |= {n for n in check.reads if not n.startswith("X_")}
+            for fact in check.derived_reads - seen:
+                seen.add(fact)
+                checks += [d.when for d in self.compiled.derivations.values()
+                           if d.derivation.fact == fact]
+        return {n for n in names if lookup(self.values, n) is None}
+
+
+def merge(a: Moves, b: Moves) -> Moves | None:
+    """Both sets of moves at once; None when they move one figure to different values."""
+    if any(path in a and a[path] != value for path, value in b.items()):
+        return None
+    return {**a, **b}
+
+
+def _oriented(cmp: cx.Compare) -> tuple[cx.Term, str, cx.Term]:
+    """`limit op name` read as `name op' limit`."""
+    if isinstance(cmp.left, cx.Lit) and isinstance(cmp.right, cx.Ref):
+        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+        return cmp.right, flip.get(cmp.op, cmp.op), cmp.left
+    return cmp.left, cmp.op, cmp.right
+
+
+def _solve(term: cx.Term, name: str, target: float, values: dict[str, Any]) -> float | None:
+    """The value of `name` (read once in `term`) at which `term` equals `target`."""
+    if isinstance(term, cx.Ref):
+        return target if term.name == name else None
+    if not isinstance(term, cx.Arith):
+        return None
+    inside_left = name in cx.refs(term.left)
+    other = compute(term.right if inside_left else term.left, values)
+    if other is None:
+        return None
+    inner = _invert(term.op, target, other, inside_left)
+    if inner is None or not math.isfinite(inner):
+        return None
+    return _solve(term.left if inside_left else term.right, name, inner, values)
+
+
+def _invert(op: str, target: float, other: float, unknown_is_left: bool) -> float | None:
+    """x such that `x op other == target` (or `other op x == target`)."""
+    if op == "+":
+        return target - other
+    if op == "-":
+        return target + other if unknown_is_left else other - target
+    if op == "*":
+        return target / other if other else None
+    if unknown_is_left:                                  # x / other
+        return target * other
+    return other / target if target else None            # other / x
+
+
+# --- the search ------------------------------------------------------------------------------
+
+@dataclass(order=True)
+class _State:
+    cost: float
+    tie: int
+    last: int = field(compare=False)                      # index of the last rule given a way
+    chosen: tuple[Way, ...] = field(compare=False)
+    moves: Moves = field(compare=False)
+
+
+class _Search:
+    def __init__(self, planner: _Planner) -> None:
+        self.p = planner
+        base = planner.base
+        self.rules = [r for r, v in base.verdicts.items() if v == Verdict.VIOLATED]
+        self.threshold = (planner.policy.tiers[planner.target].min_score - 0.05) / 100
+        self.blocks: dict[str, _Blocks] = {}
+        self.options: list[list[Way]] = [self.ways_for(r) for r in self.rules]
+        self.must = [r for r in base.caps if self.p.order.index(base.caps[r]) > planner.target]
+        # the most each rule's ways can add, summed from each index on: the search's bound
+        self.future = [sum(max((self.gain(w) for w in opts), default=0.0)
+                           for opts in self.options[i:]) for i in range(len(self.options) + 1)]
+
+    # --- ways and their effects ------------------------------------------------------------
+    def ways_for(self, rule_id: str) -> list[Way]:
+        blocks = self.blocks.setdefault(rule_id, _Blocks())
+        kept = []
+        for moves in self.p.rule_ways(rule_id, blocks):
+            effects = self.effects(moves)
+            hidden = self.hidden(effects)
+            if hidden:      # it would only hide verdicts behind figures the profile lacks
+                blocks.missing |= {m for r in hidden for m in self.p.missing_inputs(r)}
+            elif effects.get(rule_id, Verdict.VIOLATED) != Verdict.VIOLATED:
+                kept.append(Way(tuple(sorted(moves.items())), (rule_id,), effects))
+        return kept
+
+    def effects(self, moves: Moves) -> dict[str, Verdict]:
+        """The verdicts a set of moves changes, judged by the engine."""
+        judged = self.p.judge(moves)
+        return {r: v for r, v in judged.verdicts.items() if v != self.p.base.verdicts[r]}
+
+    def hidden(self, changed: dict[str, Verdict]) -> list[str]:
+        """Rules judged on known figures before that the changes would turn unknown."""
+        before = self.p.base.verdicts
+        return [r for r, v in changed.items() if v == Verdict.UNKNOWN
+                and before[r] in (Verdict.VIOLATED, Verdict.SATISFIED)]
+
+    # --- prediction ------------------------------------------------------------------------
+    def contribution(self, rule_id: str, verdict: Verdict) -> float:
+        """A rule's part in `earned - threshold x judged`; the target needs the sum >= 0."""
+        weight = float(self.p.compiled.rules[rule_id].rule.weight)
+        scoring = self.p.policy.scoring
+        if verdict == Verdict.SATISFIED:
+            return weight * (1 - self.threshold)
+        if verdict == Verdict.VIOLATED:
+            return -weight * self.threshold
+        if verdict == Verdict.UNKNOWN and scoring.unknowns == "credit":
+            return weight * (scoring.unknown_credit - self.threshold)
+        return 0.0
+
+    def gain(self, way: Way) -> float:
+        base = self.p.base.verdicts
+        return sum(self.contribution(r, v) - self.contribution(r, base[r])
+                   for r, v in way.effects.items())
+
+    def predicted(self, chosen: tuple[Way, ...]) -> dict[str, Verdict]:
+        verdicts = dict(self.p.base.verdicts)
+        for way in chosen:
+            verdicts.update(way.effects)
+        return verdicts
+
+    def reaches(self, judged_verdicts: dict[str, Verdict]) -> bool:
+        policy = self.p.policy
+        weighted = [score.Weighted(self.p.compiled.rules[r].rule.demand,
+                                   self.p.compiled.rules[r].rule.weight, v)
+                    for r, v in judged_verdicts.items()]
+        caps = [self.p.compiled.rules[r].rule.caps_tier for r, v in judged_verdicts.items()
+                if v == Verdict.VIOLATED and self.p.compiled.rules[r].rule.caps_tier]
+        tier = score.tier_for(score.totals(weighted, policy.scoring).score, policy, caps)
+        return tier is not None and self.p.order.index(tier.id) <= self.p.target
+
+    # --- best first ------------------------------------------------------------------------
+    def run(self) -> RemedyPlan:
+        unfixable_cap = [r for r in self.must if not self.fixers_after(r, -1)]
+        if unfixable_cap:
+            return self.none(unfixable_cap, capped=True)
+        base_slack = sum(self.contribution(r, v) for r, v in self.p.base.verdicts.items())
+        if base_slack + self.future[0] < -1e-9:
+            return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
+                              if not opts], capped=False)
+        return self.best_first()
+
+    def fixers_after(self, rule_id: str, index: int) -> list[Way]:
+        """Ways of rules after `index` that fix `rule_id` (its own, or as a side effect)."""
+        return [w for opts in self.options[index + 1:] for w in opts
+                if w.effects.get(rule_id, Verdict.VIOLATED) != Verdict.VIOLATED]
+
+    def best_first(self) -> RemedyPlan:
+        queue = [_State(0.0, 0, -1, (), {})]
+        expanded = confirms = 0
+        tie = 1
+        while queue and expanded < MAX_STATES and confirms < MAX_CONFIRMS:
+            state = heapq.heappop(queue)
+            expanded += 1
+            if state.chosen and self.reaches(self.predicted(state.chosen)):
+                confirms += 1
+                found = self.confirm(state)
+                if found is not None:
+                    return found
+            for child in self.children(state):
+                child.tie, tie = tie, tie + 1
+                heapq.heappush(queue, child)
+        if queue:
+            return self.p.result(RemedyStatus.SEARCH_CAP, self.p.target, reason=(
+                f"the search stopped after {expanded} sets of changes and {confirms} "
+                "confirmations without a confirmed remedy"))
+        return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
+                          if not opts or self.blocks[r].missing], capped=False,
+                         head="no combination of the violated rules' fixes reaches "
+                              f"{self.p.policy.tiers[self.p.target].id} when judged")
+
+    def children(self, state: _State) -> list[_State]:
+        result = []
+        for index in range(state.last + 1, len(self.options)):
+            for way in self.options[index]:
+                moves = merge(state.moves, dict(way.moves))
+                if moves is None:
+                    continue
+                chosen = (*state.chosen, way)
+                if self.hopeless(chosen, index):
+                    continue
+                result.append(_State(self.p.cost(moves), 0, index, chosen, moves))
+        return result
+
+    def hopeless(self, chosen: tuple[Way, ...], index: int) -> bool:
+        """No later way can lift this set to the target, or a capping rule is left unfixed."""
+        verdicts = self.predicted(chosen)
+        slack = sum(self.contribution(r, v) for r, v in verdicts.items())
+        if slack + self.future[index + 1] < -1e-9:
+            return True
+        return any(verdicts[r] == Verdict.VIOLATED and not self.fixers_after(r, index)
+                   for r in self.must)
+
+    def confirm(self, state: _State) -> RemedyPlan | None:
+        judged = self.p.judge(state.moves)
+        before = self.p.base.verdicts
+        if self.hidden({r: v for r, v in judged.verdicts.items() if v != before[r]}):
+            return None
+        if judged.tier is None or self.p.order.index(judged.tier.id) > self.p.target:
+            return None
+        return self.found(state, judged)
+
+    def found(self, state: _State, judged: api.Judgement) -> RemedyPlan:
+        before = self.p.base.verdicts
+        after = judged.verdicts
+
+        def went(old: set[Verdict], new: Verdict) -> tuple[str, ...]:
+            return tuple(r for r in after if before[r] in old and after[r] == new)
+
+        violated = {Verdict.VIOLATED}
+        return self.p.result(
+            RemedyStatus.FOUND, self.p.target, changes=self.changes(state),
+            cost=round(state.cost, 4), reached_tier=judged.tier.id, reached_score=judged.score,
+            fixed_rules=went(violated, Verdict.SATISFIED),
+            scoped_out=went(violated, Verdict.NOT_APPLICABLE),
+            newly_violated=went({Verdict.SATISFIED, Verdict.NOT_APPLICABLE}, Verdict.VIOLATED))
+
+    def changes(self, state: _State) -> tuple[Change, ...]:
+        result = []
+        for path, target in sorted(state.moves.items()):
+            indicator = self.p.indicator(path)
+            current = self.p.current(path)
+            shown = (lambda v: "yes" if v else "no") if indicator.type == IndicatorType.SET \
+                else (lambda v, i=indicator: _shown(i, v))
+            rules = tuple(r for w in state.chosen if path in dict(w.moves) for r in w.rules)
+            result.append(Change(path, label_of(self.p.catalog, path), _plain(current),
+                                 _plain(target), shown(current), shown(target),
+                                 round(self.p.move_cost(path, target), 4), rules,
+                                 self.provenance(path)))
+        return tuple(result)
+
+    def provenance(self, path: str) -> Provenance | None:
+        figure = self.p.profile.figure(path.partition(".")[0])
+        if figure is None or not (figure.source or figure.illustrative or figure.note):
+            return None
+        return Provenance(figure.year, figure.source, figure.illustrative, figure.note)
+
+    # --- no remedy -------------------------------------------------------------------------
+    def none(self, rules: list[str], *, capped: bool, head: str | None = None) -> RemedyPlan:
+        """Why the target is out of reach: the rules that cannot be fixed and what blocks them,
+        and whether figures the profile lacks could change that."""
+        target = self.p.policy.tiers[self.p.target]
+        missing = {m for r in rules for m in self.blocks[r].missing}
+        fixed = sorted({f for r in rules for f in self.blocks[r].fixed})
+        if capped:
+            caps = ", ".join(f"{r} (caps at {self.p.base.caps[r]})" for r in rules)
+            head = f"{caps} must be fixed to reach {target.id}, and cannot be"
+        else:
+            head = head or (f"even with every fixable violated rule fixed the score stays "
+                            f"under {target.id}'s {target.min_score:g}")
+            if rules:
+                head += f"; {', '.join(rules)} cannot be fixed"
+            unknown = self.unknowns_could_help(rules)
+            missing |= {m for r in unknown for m in self.p.missing_inputs(r)}
+        why = []
+        if fixed:
+            why.append(f"the policy marks {', '.join(fixed)} as not the partner's to change")
+        if missing:
+            why.append(f"it needs figures the profile lacks ({', '.join(sorted(missing))}), "
+                       "and a remedy never invents a figure")
+        if not why:
+            why.append("no change of the partner's own figures satisfies them" if rules else
+                       "the fixes there are do not add up to it (some undo other rules)")
+        status = RemedyStatus.UNKNOWN_DATA if missing else RemedyStatus.NONE
+        return self.p.result(status, self.p.target, reason=f"{head}: {'; '.join(why)}",
+                            missing=tuple(sorted(missing)))
+
+    def unknowns_could_help(self, unfixable: list[str]) -> list[str]:
+        """The unknown rules, when the target would be in reach were they (and the rules blocked
+        only by missing figures) satisfied; otherwise none: more data would not change it."""
+        verdicts = self.p.base.verdicts
+        unknown = [r for r, v in verdicts.items() if v == Verdict.UNKNOWN]
+        hoped = unknown + [r for r in unfixable if self.blocks[r].missing]
+        best = sum(self.contribution(r, v) for r, v in verdicts.items()) + self.future[0]
+        best += sum(self.contribution(r, Verdict.SATISFIED) - self.contribution(r, verdicts[r])
+                    for r in hoped)
+        return unknown if best >= -1e-9 else []
+
+
+def _shown(indicator: Indicator, value: Any) -> str:
+    """A value in its unit, with every digit a remedy needs: a target just under a strict limit
+    (0.799 under 0.8) must not read as the limit itself."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return show(indicator, value)
+    kind = indicator.type
+    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
+        return f"{value * 100:.6g}%"
+    if kind == IndicatorType.SHARE_CHANGE:
+        return f"{value * 100:+.6g} points" if value else "0 points"
+    if kind == IndicatorType.USD_BN:
+        return f"${value:,.6g} bn"
+    if kind == IndicatorType.PCT:
+        return f"{value:.6g}%"
+    if kind == IndicatorType.PP:
+        return f"{value:+.6g} pp"
+    return f"{value:,.6g}" if kind != IndicatorType.COUNT else f"{value:,}"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dates as ISO text, tuples as lists."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,372 @@
+"""Remedies: the cheapest changes of a partner's figures that reach the next tier.
+
+Every remedy is checked the way a user would check it: its changes are written into a copy of
+the profile YAML, the copy is loaded (so the targets must pass the catalog's checks) and
+evaluated by the real engine, and it must reach the promised tier. Where there is no remedy the
+plan must say why.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import Workspace, dump_yaml
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+from test_reference_property import CATALOG, policies, profiles
+
+from engine import api, locate, remedies
+from engine.compile import compile_policy
+from engine.errors import InputError
+from engine.models import IndicatorType, Policy
+from engine.results import RemedyStatus, Verdict
+
+SHIPPED = sorted(locate.shipped_partners())
+
+
+def _tier_index(compiled, tier: str | None) -> int:
+    return [t.id for t in compiled.policy.tiers].index(tier)
+
+
+def _with_changes(data: dict[str, Any], changes, catalog) -> dict[str, Any]:
+    """Profile data with each change written in, independently of engine.remedies."""
+    figures = data.setdefault("indicators", {})
+    for change in changes:
+        base, _, key = change.indicator.partition(".")
+        raw = figures.get(base)
+        current = raw["value"] if isinstance(raw, dict) and "value" in raw else raw
+        kind = catalog.indicators[base].type
+        if kind == IndicatorType.SHARE_MAP:
+            value = {**(current or {}), key: change.target}
+        elif kind == IndicatorType.SET:
+            kept = [m for m in (current or []) if m != key]
+            value = [*kept, key] if change.target else kept
+        else:
+            value = change.target
+        figures[base] = {"value": value, "illustrative": True, "note": "remedy under test"}
+    return data
+
+
+def _reevaluate(tmp_path: Path, compiled, profile_data: dict[str, Any], plan):
+    path = tmp_path / f"remedied-{profile_data['partner']['code']}.yaml"
+    path.write_text(dump_yaml(_with_changes(profile_data, plan.changes, compiled.catalog)))
+    return api.evaluate_partner(compiled, api.load_partner(path, compiled.catalog))
+
+
+def _relative(old: Any, new: Any) -> float:
+    if isinstance(old, bool) or not isinstance(old, int | float):
+        return 1.0                                   # a discrete step at the default cost
+    scale = max(abs(old), abs(new))
+    return abs(new - old) / scale if scale else 0.0
+
+
+# --- every shipped partner -------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_shipped_remedy_reaches_the_promised_tier_when_re_evaluated(path, tmp_path):
+    compiled = api.load_policy()
+    partner = api.load_partner(str(path), compiled.catalog)
+    card = api.evaluate_partner(compiled, partner)
+    plan = remedies.plan(compiled, partner.profile)
+    index = _tier_index(compiled, card.tier)
+    if index == 0:
+        assert plan.status == RemedyStatus.TOP_TIER and not plan.changes
+        return
+    assert plan.target == compiled.policy.tiers[index - 1].id
+    if plan.status != RemedyStatus.FOUND:
+        assert plan.reason and not plan.changes, plan
+        return
+    after = _reevaluate(tmp_path, compiled, yaml.safe_load(path.read_text()), plan)
+    assert _tier_index(compiled, after.tier) <= _tier_index(compiled, plan.target)
+    assert (after.tier, after.score) == (plan.reached_tier, plan.reached_score)
+    before = {f.rule: f.status for f in card.findings}
+    now = {f.rule: f.status for f in after.findings}
+    assert set(plan.fixed_rules) == {r for r in now if before[r] == Verdict.VIOLATED
+                                     and now[r] == Verdict.SATISFIED}
+    judged = (Verdict.VIOLATED, Verdict.SATISFIED)      # never hidden behind missing figures
+    assert not [r for r in now if now[r] == Verdict.UNKNOWN and before[r] in judged]
+    # the cost is the stated measure, summed over the changes
+    settings_ = compiled.policy.remedies
+    for change in plan.changes:
+        if change.indicator.partition(".")[0] not in settings_.weights:
+            assert change.cost == pytest.approx(_relative(change.current, change.target),
+                                                abs=1e-4)
+    assert plan.cost == pytest.approx(sum(c.cost for c in plan.changes), abs=1e-3)
+    assert plan.changes and all(c.rules for c in plan.changes)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_cheaper_combination_of_the_rules_fixes_reaches_the_tier(path):
+    """The search's answer against every combination of the same per-rule fixes that costs
+    less: the engine must reject each of them."""
+    compiled = api.load_policy()
+    profile = api.load_partner(str(path), compiled.catalog).profile
+    plan = remedies.plan(compiled, profile)
+    if plan.status != RemedyStatus.FOUND:
+        return
+    search = remedies._Search(remedies._Planner(compiled, profile))
+    options = [[None, *ways] for ways in search.options]
+    cheaper = 0
+    for combo in itertools.product(*options):
+        moves: dict | None = {}
+        for way in filter(None, combo):
+            moves = remedies.merge(moves, dict(way.moves)) if moves is not None else None
+        # plan.cost is rounded to 4 decimals
+        if not moves or search.p.cost(moves) >= plan.cost - 1e-4:
+            continue
+        cheaper += 1
+        judged = api.judge(compiled, remedies.apply(compiled, profile, moves))
+        assert _tier_index(compiled, judged.tier.id) > _tier_index(compiled, plan.target), moves
+    assert cheaper < 5000      # the check stays exhaustive, not sampled
+
+
+def test_a_change_shared_by_several_rules_is_paid_once():
+    """Viet Nam: cutting announced Chinese greenfield projects to 20 fixes both the greenfield
+    rule and, through the derived facts, the tariff-jumping rule."""
+    compiled = api.load_policy()
+    plan = remedies.plan(compiled, api.load_partner("VNM", compiled.catalog).profile)
+    (count,) = [c for c in plan.changes if c.indicator == "chinese_greenfield_count"]
+    assert (count.current, count.target) == (39, 20)
+    assert {"factories-greenfield-pace", "factories-tariff-jumping"} <= set(plan.fixed_rules)
+    assert count.cost == pytest.approx(19 / 39, abs=1e-4)
+
+
+def test_a_fixed_figure_blocks_the_only_path_and_the_plan_says_so(tmp_path):
+    """Cambodia's EO 14326 listing caps it at watch; the shipped policy marks the listing as the
+    US's act, not Cambodia's. Without that mark the remedy delists it."""
+    compiled = api.load_policy()
+    khm = api.load_partner("KHM", compiled.catalog).profile
+    plan = remedies.plan(compiled, khm)
+    assert plan.status == RemedyStatus.NONE and not plan.changes
+    assert "transshipment-circumvention-list" in plan.reason
+    assert "on_circumvention_list" in plan.reason
+
+    data = yaml.safe_load(Path(locate.default_policy()).read_text())
+    data["remedies"]["fixed"] = []
+    path = tmp_path / "no-fixed.yaml"
+    path.write_text(dump_yaml(data))
+    loosened = api.load_policy(path)
+    freed = remedies.plan(loosened, khm)
+    assert freed.status == RemedyStatus.FOUND and freed.target == "cooperating"
+    assert ("on_circumvention_list", True, False) in {(c.indicator, c.current, c.target)
+                                                      for c in freed.changes}
+
+
+# --- small policies: no remedy, unknown data, greedy vs the cheapest set --------------------
+
+def _policy(rules: list[dict], tiers=(("good", 70), ("bad", 0)), derive=(), **extra) -> dict:
+    outcome = {"tariff_rate": 10, "legal_authority": "section_122", "status": "in_force"}
+    return {"name": "remedy-test", "title": "T", "version": "1", "description": "d",
+            "indicators": "indicators.yaml", "sources": {"s1": {"title": "S"}},
+            "demands": [{"id": "d", "title": "D", "intent": "i", "sources": ["s1"]}],
+            "derive": list(derive),
+            "rules": [{"demand": "d", "title": r["id"], "rationale": "r", "sources": ["s1"], **r}
+                      for r in rules],
+            "tiers": [{"id": i, "title": i, "min_score": m, "outcome": outcome}
+                      for i, m in tiers], **extra}
+
+
+def _profile(**values: Any) -> dict:
+    return {"partner": {"code": "VNM"},
+            "indicators": {k: {"value": v, "illustrative": True} for k, v in values.items()}}
+
+
+def _plan(ws: Workspace, policy: dict, profile: dict):
+    compiled = ws.compile(policy)
+    partner = api.load_partner(ws.write_profile(profile), compiled.catalog)
+    return compiled, partner.profile, remedies.plan(compiled, partner.profile)
+
+
+def test_unknown_data_blocks_a_remedy_and_is_named(ws):
+    """Risk is high on the known rerouting share alone; undoing it needs the EAPA count too,
+    which the profile lacks. A remedy never invents it."""
+    derive = [{"id": "risk", "title": "R", "rationale": "r", "sources": ["s1"],
+               "when": "rerouting_share > 0.10 or eapa_case_count >= 5",
+               "conclude": {"transshipment_risk": "high"}}]
+    rules = [{"id": "no-risk", "caps_tier": "bad", "require": "transshipment_risk != 'high'"},
+             {"id": "share", "require": "china_import_share <= 0.2"}]
+    _, _, plan = _plan(ws, _policy(rules, derive=derive),
+                       _profile(rerouting_share=0.3, china_import_share=0.1))
+    assert plan.status == RemedyStatus.UNKNOWN_DATA
+    assert plan.missing == ("eapa_case_count",) and "no-risk" in plan.reason
+    assert not plan.changes
+
+
+def test_a_figure_the_policy_fixes_leaves_no_remedy(ws):
+    rules = [{"id": "pledge", "weight": 3,
+              "require": {"indicator": "china_import_share", "comparison": "at_most",
+                          "limit": 0.2}},
+             {"id": "ok", "require": "us_export_share >= 0.1"}]
+    policy = _policy(rules, remedies={"fixed": ["china_import_share"]})
+    _, _, plan = _plan(ws, policy, _profile(china_import_share=0.5, us_export_share=0.3))
+    assert plan.status == RemedyStatus.NONE
+    assert "china_import_share" in plan.reason and "pledge" in plan.reason
+
+
+def _greedy_cost(compiled, profile, plan_target: str) -> float:
+    """Fix violated rules one at a time, best score gain per cost first (a ratio greedy),
+    each rule by its own cheapest single fix, until the target tier is reached."""
+    planner = remedies._Planner(compiled, profile)
+    search = remedies._Search(planner)
+    moves: dict = {}
+    left = [ways[0] for ways in search.options if ways]
+    target = _tier_index(compiled, plan_target)
+    while _tier_index(compiled, api.judge(compiled, remedies.apply(
+            compiled, profile, moves)).tier.id) > target:
+        best = max(left, key=lambda w: search.gain(w) / planner.cost(dict(w.moves)))
+        left.remove(best)
+        moves.update(best.moves)
+    return planner.cost(moves)
+
+
+def test_the_cheapest_set_beats_fixing_the_best_ratio_first(ws):
+    """Need 70: fixing A (weight 2, cost 0.5) alone reaches it; B has the best gain per cost
+    (weight 1.5, cost 0.3), so a greedy takes it first and then A (the next best ratio): 0.8."""
+    rules = [{"id": "a", "weight": 2, "require": "china_import_share <= 0.2"},
+             {"id": "b", "weight": 1.5, "require": "rerouting_share <= 0.35"},
+             {"id": "c", "weight": 1, "require": "us_export_share <= 0.3"},
+             {"id": "kept", "weight": 4, "require": "exports_to_us_usd_bn >= 1"}]
+    compiled, profile, plan = _plan(ws, _policy(rules), _profile(
+        china_import_share=0.4, rerouting_share=0.5, us_export_share=0.5,
+        exports_to_us_usd_bn=10))
+    assert plan.status == RemedyStatus.FOUND
+    assert [(c.indicator, c.target) for c in plan.changes] == [("china_import_share", 0.2)]
+    assert plan.cost == pytest.approx(0.5) and plan.reached_tier == "good"
+    assert _greedy_cost(compiled, profile, plan.target) == pytest.approx(0.8)
+
+
+def test_a_strict_limit_is_passed_by_the_stated_step_and_counts_move_by_one(ws):
+    rules = [{"id": "below", "require": "china_import_share < 0.2"},
+             {"id": "few", "require": "eapa_case_count < 5"}]
+    policy = _policy(rules, tiers=(("good", 100), ("bad", 0)), remedies={"step": 0.01})
+    _, _, plan = _plan(ws, policy, _profile(china_import_share=0.3, eapa_case_count=8))
+    assert {c.indicator: c.target for c in plan.changes} == {"china_import_share": 0.19,
+                                                             "eapa_case_count": 4}
+    assert {c.indicator: c.shown_target for c in plan.changes}["china_import_share"] == "19%"
+
+
+def test_a_ratio_moves_whichever_operand_is_cheaper(ws):
+    rules = [{"id": "ratio", "require": "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1"}]
+    policy = _policy(rules, tiers=(("good", 100), ("bad", 0)))
+    _, _, plan = _plan(ws, policy, _profile(imports_from_china_usd_bn=30,
+                                            exports_to_us_usd_bn=10))
+    # raising exports 10 -> 30 costs 0.667, cutting imports 30 -> 10 costs 0.667 too; with the
+    # weights the exports change is made dearer and the imports cut wins
+    weighted = _policy(rules, tiers=(("good", 100), ("bad", 0)),
+                       remedies={"weights": {"exports_to_us_usd_bn": 2}})
+    _, _, dearer = _plan(ws, weighted, _profile(imports_from_china_usd_bn=30,
+                                                exports_to_us_usd_bn=10))
+    assert plan.cost == pytest.approx(2 / 3, abs=1e-4)
+    assert [(c.indicator, c.target) for c in dearer.changes] == [("imports_from_china_usd_bn",
+                                                                  10.0)]
+
+
+def test_count_measure_prices_every_changed_figure_one(ws):
+    rules = [{"id": "a", "require": "china_import_share <= 0.2"},
+             {"id": "b", "require": "bri_status == 'exited'"}]
+    policy = _policy(rules, tiers=(("good", 100), ("bad", 0)), remedies={"cost": "count"})
+    _, _, plan = _plan(ws, policy, _profile(china_import_share=0.9, bri_status="unclear"))
+    assert plan.cost == 2 and [c.cost for c in plan.changes] == [1, 1]
+    assert plan.measure == "number of figures changed"
+
+
+def test_a_partner_with_nothing_known_is_unrated_and_gets_no_remedy(ws):
+    rules = [{"id": "a", "require": "china_import_share <= 0.2"}]
+    _, _, plan = _plan(ws, _policy(rules), _profile(us_export_share=0.2))
+    assert plan.status == RemedyStatus.UNRATED and "invents" in plan.reason
+
+
+def test_a_set_member_and_a_share_map_key_are_changed_in_place(ws, tmp_path):
+    rules = [{"id": "scope", "require": "'greenfield' in screening_scope and "
+              "by_group.steel <= 0.25"}]
+    compiled, _, plan = _plan(ws, _policy(rules, tiers=(("good", 100), ("bad", 0))),
+                              _profile(screening_scope=["sectors"],
+                                       by_group={"steel": 0.3, "solar": 0.9}))
+    assert {(c.indicator, c.current, c.target) for c in plan.changes} == {
+        ("screening_scope.greenfield", False, True), ("by_group.steel", 0.3, 0.25)}
+    card = _reevaluate(tmp_path, compiled, _profile(screening_scope=["sectors"],
+                                                    by_group={"steel": 0.3, "solar": 0.9}),
+                       plan)
+    assert card.tier == "good"
+
+
+def test_hitting_the_search_cap_is_reported_not_hidden(monkeypatch):
+    compiled = api.load_policy()
+    monkeypatch.setattr(remedies, "MAX_STATES", 1)
+    plan = remedies.plan(compiled, api.load_partner("VNM", compiled.catalog).profile)
+    assert plan.status == RemedyStatus.SEARCH_CAP and not plan.changes
+    assert "stopped after 1 sets of changes" in plan.reason
+
+
+# --- any small policy and profile ------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(policy=policies(), people=st.lists(profiles(), min_size=1, max_size=2))
+def test_any_found_remedy_reaches_its_tier_and_any_other_says_why(policy: Policy, people):
+    try:
+        compiled = compile_policy(policy, CATALOG)
+    except InputError:
+        assume(False)
+        return
+    for profile in people:
+        plan = remedies.plan(compiled, profile)
+        event(plan.status.value)
+        judged = api.judge(compiled, profile)
+        if plan.status == RemedyStatus.FOUND:
+            moves = remedies.changes_of(compiled, plan)
+            after = api.judge(compiled, remedies.apply(compiled, profile, moves))
+            assert after.tier is not None
+            assert _tier_index(compiled, after.tier.id) <= _tier_index(compiled, plan.target)
+            assert after.tier.id == plan.reached_tier
+            assert not [r for r, v in after.verdicts.items() if v == Verdict.UNKNOWN
+                        and judged.verdicts[r] in (Verdict.VIOLATED, Verdict.SATISFIED)]
+        elif plan.status == RemedyStatus.TOP_TIER:
+            assert judged.tier.id == compiled.policy.tiers[0].id
+        elif plan.status == RemedyStatus.UNRATED:
+            assert judged.tier is None
+        else:
+            assert plan.reason and not plan.changes
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+def test_evaluate_lists_remedies_in_json_table_and_markdown(run_cli, fixture_dir):
+    args = ("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml")
+    done = run_cli(*args, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    (partner,) = json.loads(done.stdout)["partners"]
+    plan = partner["remedies"]
+    assert plan["status"] == "found" and plan["target_tier"] == "good"
+    assert plan["reaches"]["tier"] == "good" and plan["measure"].startswith("relative change")
+    share = next(c for c in plan["changes"] if c["indicator"] == "china_import_share")
+    assert (share["current"], share["target"], share["hypothetical"]) == (0.365, 0.2, True)
+    assert share["current_provenance"]["source"] == "Vietnam Customs"
+    assert plan["cost"] == pytest.approx(sum(c["cost"] for c in plan["changes"]), abs=1e-3)
+
+    table = run_cli(*args, env={"COLUMNS": "120"})
+    assert "Remedy to reach Good [good]" in table.stdout and "36.5%" in table.stdout
+    markdown = run_cli(*args, "--format", "markdown")
+    assert "### Remedy" in markdown.stdout and "| Chinese share of imports" in markdown.stdout
+
+    without = run_cli(*args, "--format", "json", "--no-remedies")
+    assert json.loads(without.stdout)["partners"][0]["remedies"] is None
+    assert "Remedy" not in run_cli(*args, "--no-remedies").stdout
+
+
+def test_an_unknown_fixed_indicator_is_bad_input_at_its_line(run_cli, ws):
+    policy = _policy([{"id": "a", "require": "china_import_share <= 0.2"}],
+                     remedies={"fixed": ["china_imprt_share"]})
+    path = ws.write_policy(policy)
+    done = run_cli("evaluate", ws.vnm_path, "--policy", path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
+                if "china_imprt_share" in text)
+    assert f"{path}:{line}:" in done.stderr and "did you mean 'china_import_share'" in \
+        done.stderr
