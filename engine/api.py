@@ -184,12 +184,16 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
     Without terms or dated rules that is the policy itself (no recompiling)."""
     data = compiled.source.data if compiled.source else {}
     terms = variants.terms_for(data, code, day) if compiled.policy.terms else []
-    dated = [r.id for r in compiled.policy.rules if not r.in_force(day)]
+    assembled, shaped = variants.with_terms(compiled.source, terms, compiled.policy.terms) \
+        if terms else (compiled.source, {})
+    # dates are read after the terms, which may add dated rules or date existing ones
+    dated = tuple(r.get("id") for r in (assembled.data.get("rules") or []) if
+                  not variants.in_force(r, day)) if terms else \
+        tuple(r.id for r in compiled.policy.rules if not r.in_force(day))
     if not terms and not dated:
         return compiled
-    key = (tuple(terms), tuple(dated))
+    key = (tuple(terms), dated)
     if key not in compiled.variants:
-        assembled, shaped = variants.with_terms(compiled.source, terms, compiled.policy.terms)
         variant = _compile(variants.in_force_on(assembled, day))
         variant.shaped = shaped
         variant.settings = compiled.settings

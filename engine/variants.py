@@ -463,12 +463,13 @@ def terms_for(data: dict[str, Any], code: str, day: dt.date) -> list[int]:
         members = set(term.get("partners") or [])
         for group in term.get("groups") or []:
             members |= set(groups.get(group) or [])
-        if code in members and _in_force(term, day):
+        if code in members and in_force(term, day):
             chosen.append(i)
     return chosen
 
 
-def _in_force(entry: dict[str, Any], day: dt.date) -> bool:
+def in_force(entry: dict[str, Any], day: dt.date) -> bool:
+    """Whether a dated entry (plain data: a rule, a term) is in force on `day`."""
     effective, expires = entry.get("effective"), entry.get("expires")
     return (effective is None or effective <= day) and (expires is None or day <= expires)
 
@@ -507,11 +508,11 @@ def rule_alone(base: Assembled, rule_id: str) -> Assembled:
 def in_force_on(base: Assembled, day: dt.date) -> Assembled:
     """Only the rules in force on `day` (the others are left out, as the policy then stood)."""
     rules = base.data.get("rules") or []
-    if all(_in_force(rule, day) for rule in rules):
+    if all(in_force(rule, day) for rule in rules):
         return base
     merge = _Merge(base)
     for item in merge.lists["rules"]:
-        if not _in_force(item.data, day):
+        if not in_force(item.data, day):
             item.data["disabled"] = True
     return merge.result(base.path, base.chain, base.catalog_from)
 

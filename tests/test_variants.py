@@ -346,3 +346,10 @@ def test_rules_lists_outcome_histories_terms_and_exceptions(run_cli):
     assert "15% under ieepa, struck_down (from 2026-02-20)" in done.stdout
     assert "uk-epd-steel (from 2025-06-16)" in done.stdout
     assert "mex-melt-pour-transition: MEX from inputs-usmca-steel-melt-pour" in done.stdout
+
+
+def test_a_dated_rule_added_by_a_term_follows_its_own_dates(ws):
+    path = _overlay(ws, TERMS.replace("require: {indicator: rerouting_share",
+                                      "effective: 2026-06-01, require: {indicator: rerouting_share"))
+    assert "extra" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
+    assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["extra"] == "violated"
