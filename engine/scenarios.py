@@ -44,9 +44,15 @@ class Scenario:
 
 
 def features_dir_for(policy_path: str | Path) -> Path | None:
-    """The `features/` folder of the checkout a policy sits in: policies/x.yaml -> features/."""
-    candidate = Path(policy_path).resolve().parent.parent / "features"
-    return candidate if candidate.is_dir() else None
+    """The `features/` folder of the checkout a policy sits in (policies/x.yaml or
+    policies/examples/x.yaml -> features/), else the one in the working folder: an installed
+    package keeps its policy apart from any checkout, and a reader runs `docs` from theirs."""
+    folder = Path(policy_path).resolve().parent
+    for candidate in (folder.parent / "features", folder.parent.parent / "features",
+                      Path.cwd() / "features"):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def load_scenarios(folder: Path) -> list[Scenario]:
