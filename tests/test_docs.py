@@ -80,7 +80,8 @@ def test_the_page_documents_every_rule_with_its_scenarios_and_results(fixture_di
     assert "not run" in page                                     # scenarios absent from the run
 
 
-def test_without_features_the_page_says_so(fixture_dir):
+def test_without_features_the_page_says_so(fixture_dir, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)          # no features/ in the working folder either
     page = living.build(api.load_policy(fixture_dir / "policy.yaml"))
     assert "No feature files were found" in page
     assert "No test results given" in page
