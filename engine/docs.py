@@ -47,7 +47,8 @@ def render(compiled: CompiledPolicy, features: Path | None,
                                             [_demand(compiled, d, found, results)
                                              for d in p.demands],
                                             _inferences(compiled, found, results),
-                                            _tiers(compiled), _sources(p.sources)),
+                                            _tiers(compiled), _variants(p),
+                                            _sources(p.sources)),
               el("footer", el("p", f"Rendered by tradepolicy docs from {compiled.path} and the "
                                    "feature files; nothing here is written by hand."),
                  class_="page"))
@@ -66,6 +67,8 @@ def _toc(compiled: CompiledPolicy) -> Html:
     links = [("Scenarios and results", "about"),
              *((d.title, anchor("demand", d.id)) for d in compiled.policy.demands),
              ("Inferences", "inferences"), ("Tiers and tariff outcomes", "tiers"),
+             *((("Terms and exceptions", "variants"),) if compiled.policy.terms or
+               compiled.policy.exceptions else ()),
              ("Sources", "sources")]
     return el("nav", el("h2", "Contents"), el("ol", [el("li", el("a", t, href=f"#{a}"))
                                                     for t, a in links]),
@@ -181,6 +184,34 @@ def _tiers(compiled: CompiledPolicy) -> Html:
               table(None, ["tier", "min score", "title", "tariff", "legal authority", "status",
                            "effective", "expires", "review", "note"], rows, numeric=(1, 3)),
               _groups(p.groups))
+
+
+def _variants(p) -> Html:
+    """Per-partner terms and exceptions, in words (nothing when the policy has none)."""
+    if not p.terms and not p.exceptions:
+        return Html("")
+    terms = [el("li", el("strong", term.title), " (", el("code", term.id), ") for ",
+                ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])]),
+                f"; in force {_date(term.effective) or 'from the start'} to "
+                f"{_date(term.expires) or 'no end'}. ",
+                el("ul", [*(el("li", "changes ", el("code", rule), ": ", ", ".join(
+                    f"{k} {v}" for k, v in change.model_dump(exclude_unset=True).items()))
+                    for rule, change in term.change.rules.items()),
+                    *(el("li", "its own outcome for tier ", el("code", tier))
+                      for tier in term.change.tiers),
+                    *(el("li", "adds ", el("code", rule.id), f": {rule.title}")
+                      for rule in term.rules)]),
+                "sources: ", _source_links(term.sources)) for term in p.terms]
+    waivers = [el("li", el("code", w.id), f": {w.partner} excepted from ", el("code", w.rule),
+                  f", granted {_date(w.granted)}, expires {_date(w.expires) or 'never'}. ",
+                  w.justification) for w in p.exceptions]
+    return el("section", el("h2", "Terms and exceptions", id="variants"),
+              el("p", "Terms give one partner or a group its own limits, rules or outcomes; an "
+                      "exception waives one rule for one partner while it is in force (its "
+                      f"violations count as: {p.scoring.excepted})."),
+              el("h3", "Terms") if terms else None, el("ul", terms) if terms else None,
+              el("h3", "Exceptions") if waivers else None,
+              el("ul", waivers) if waivers else None)
 
 
 def _groups(groups: dict[str, list[str]]) -> Html:

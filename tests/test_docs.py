@@ -130,3 +130,14 @@ def test_the_shipped_policy_documents_every_rule_with_a_scenario():
     page = living.build(compiled)
     assert page.count("No scenario names this rule.") == 0
     assert page.count('class="card rule"') == len(compiled.rules) + len(compiled.derivations)
+
+
+def test_an_overlay_page_lists_its_terms_and_exceptions():
+    from engine import locate
+
+    compiled = api.load_policy(locate.data_dir("policies") / "examples" / "deal-terms.yaml")
+    page = living.build(compiled)
+    assert 'id="variants"' in page
+    for text in ("uk-epd-steel", "inputs-uk-steel-plant-ownership", "mex-melt-pour-transition",
+                 "2026-12-31"):
+        assert text in page, text
