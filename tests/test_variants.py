@@ -349,7 +349,7 @@ def test_rules_lists_outcome_histories_terms_and_exceptions(run_cli):
 
 
 def test_a_dated_rule_added_by_a_term_follows_its_own_dates(ws):
-    path = _overlay(ws, TERMS.replace("require: {indicator: rerouting_share",
-                                      "effective: 2026-06-01, require: {indicator: rerouting_share"))
+    dated = "effective: 2026-06-01, require: {indicator: rerouting_share"
+    path = _overlay(ws, TERMS.replace("require: {indicator: rerouting_share", dated))
     assert "extra" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
     assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["extra"] == "violated"
