@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine import api, variants
+from engine import api, score, variants
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
 from engine.results import Flip, Sweep, SweepRow
@@ -88,8 +88,7 @@ def sweep(compiled: CompiledPolicy, partners: list[api.Partner], parameter: str,
     day = day or dt.date.today()
     ordered = sorted(partners, key=lambda p: p.profile.partner.code)
     standings = _standings(compiled, _Steps(compiled, parameter, values), ordered, day)
-    rows = tuple(_row(compiled, standings[p.profile.partner.code], values, parameter, p, day)
-                 for p in ordered)
+    rows = tuple(_row(*standings[p.profile.partner.code], values) for p in ordered)
     field = parameter.rsplit(".", 1)[-1].split("[")[0]
     return Sweep(api.stamp(compiled, day), parameter, tuple(values), rows,
                  tuple(t.id for t in compiled.policy.tiers), field in ("limit", "min_score"))
@@ -106,7 +105,8 @@ class _Steps:
     def __init__(self, compiled: CompiledPolicy, parameter: str, values: list[Any]) -> None:
         self.compiled, self.parameter, self.values = compiled, parameter, values
         target, field = parameter.rsplit(".", 1)
-        self.rule = target if field.split("[")[0] == "limit" else None
+        self.field = field.split("[")[0]
+        self.rule = target if self.field == "limit" else None
         self._whole: dict[int, CompiledPolicy] = {}
         self._alone: dict[int, CompiledPolicy] = {}
 
@@ -123,89 +123,122 @@ class _Steps:
         return self._alone[i]
 
 
-def _standing(policy: CompiledPolicy, partner: api.Partner, day: dt.date):
-    profile = partner.profile
-    judged = api.judge(api.for_partner(policy, profile.partner.code, day), profile, day)
-    return _of(judged)
-
-
 def _of(judged) -> tuple[str | None, float | None]:
     return (judged.tier.id if judged.tier else None), judged.score
 
 
+class _Judged:
+    """One partner along the sweep: its standing at a step or at any value. A partner with its
+    own terms or dated rules (`base` None) takes the full path; every other one reuses its one
+    full judgement and redoes only what the swept parameter can change."""
+
+    def __init__(self, compiled: CompiledPolicy, steps: _Steps, partner: api.Partner,
+                 day: dt.date) -> None:
+        self.compiled, self.steps, self.partner, self.day = compiled, steps, partner, day
+        code = partner.profile.partner.code
+        own = api.for_partner(compiled, code, day) is not compiled
+        self.base = None if own else api.judge(compiled, partner.profile, day)
+        self.scored: dict = {}
+
+    def at_step(self, i: int) -> tuple[str | None, float | None]:
+        steps = self.steps
+        if self.base is None:
+            return self.full(steps.whole(i))
+        if steps.field == "min_score":
+            return self.bounded(steps.whole(i).policy)
+        if steps.rule is None:
+            return self.reweighted(steps.whole(i))
+        return self.relimited(steps.alone(i))
+
+    def at(self, value: Any) -> tuple[str | None, float | None]:
+        """The standing at a value between the steps (a flip point being pinned)."""
+        steps, setting = self.steps, (f"{self.steps.parameter}={_text(value)}",)
+        if self.base is not None and steps.field == "min_score":
+            target = steps.parameter.rsplit(".", 1)[0]
+            policy = self.compiled.policy
+            tiers = [t.model_copy(update={"min_score": value}) if t.id == target else t
+                     for t in policy.tiers]
+            return self.bounded(policy.model_copy(update={"tiers": tiers}))
+        if self.base is not None and steps.rule is not None:
+            alone = api.with_settings(api.rule_alone(self.compiled, steps.rule), setting,
+                                      "--param")
+            return self.relimited(alone)
+        return self.full(_at(self.compiled, steps.parameter, value))
+
+    def full(self, policy: CompiledPolicy) -> tuple[str | None, float | None]:
+        profile = self.partner.profile
+        return _of(api.judge(api.for_partner(policy, profile.partner.code, self.day), profile,
+                             self.day))
+
+    def bounded(self, policy) -> tuple[str | None, float | None]:
+        """A tier bound moves: the same score and caps meet a new tier table."""
+        tier = score.tier_for(self.base.score, policy, list(self.base.caps.values()))
+        return (tier.id if tier else None), self.base.score
+
+    def reweighted(self, policy: CompiledPolicy) -> tuple[str | None, float | None]:
+        """A weight moves: the same verdicts, scored with the new weights."""
+        b = self.base
+        return _of(api.judged(policy, b.verdicts, b.facts, b.values, b.fired, b.waivers))
+
+    def relimited(self, alone: CompiledPolicy) -> tuple[str | None, float | None]:
+        """A limit moves: only the swept rule is judged again, in its own small network."""
+        rule, b = self.steps.rule, self.base
+        verdict = api.judge(alone, self.partner.profile, self.day).verdicts[rule]
+        if verdict not in self.scored:      # the other verdicts are fixed: score each once
+            verdicts = {**b.verdicts, rule: verdict}
+            self.scored[verdict] = _of(api.judged(self.compiled, verdicts, b.facts, b.values,
+                                                  b.fired, b.waivers))
+        return self.scored[verdict]
+
+    def candidates(self) -> set[float]:
+        """Where the swept parameter can change this partner's tier: the observed values its
+        rule compares with the limit, or its score for a tier bound."""
+        target, field = self.steps.parameter.rsplit(".", 1)
+        field, _, which = field.partition("[")
+        if field == "min_score":
+            known = self.base.score if self.base else \
+                api.evaluate_partner(self.compiled, self.partner, self.day).score
+            return {known} if known is not None else set()
+        if field != "limit":
+            return set()
+        card = api.evaluate_partner(self.compiled, self.partner, self.day)
+        found = next((f for f in card.findings if f.rule == target), None)
+        which = which.rstrip("]")
+        return {c.observed for c in (found.checks if found else ())
+                if isinstance(c.observed, int | float) and not isinstance(c.observed, bool)
+                and (not which or c.indicator == which or c.indicator.startswith(f"{which}."))}
+
+
 def _standings(compiled: CompiledPolicy, steps: _Steps, partners: list[api.Partner],
-               day: dt.date) -> dict[str, list[tuple[str | None, float | None]]]:
-    """Partner code -> (tier, score) at each step. Steps run in the outer loop, so each step's
-    network is built once and serves every partner."""
-    found: dict[str, list] = {p.profile.partner.code: [] for p in partners}
-    own = [p for p in partners
-           if api.for_partner(compiled, p.profile.partner.code, day) is not compiled]
-    base = {p.profile.partner.code: api.judge(compiled, p.profile, day)
-            for p in partners if p not in own}
-    scored: dict[tuple, tuple[str | None, float | None]] = {}
+               day: dt.date) -> dict[str, tuple[_Judged, list]]:
+    """Partner code -> (the partner, its (tier, score) at each step). Steps run in the outer
+    loop, so each step's network is built once and serves every partner."""
+    judged = {p.profile.partner.code: _Judged(compiled, steps, p, day) for p in partners}
+    found: dict[str, list] = {code: [] for code in judged}
     for i in range(len(steps.values)):
-        for partner in own:
-            found[partner.profile.partner.code].append(_standing(steps.whole(i), partner, day))
-        for partner in (p for p in partners if p not in own):
-            code = partner.profile.partner.code
-            found[code].append(_at_step(compiled, steps, i, partner, base[code], day, scored))
-    return found
+        for code, one in judged.items():
+            found[code].append(one.at_step(i))
+    return {code: (judged[code], found[code]) for code in judged}
 
 
-def _at_step(compiled, steps: _Steps, i: int, partner: api.Partner, base, day,
-             scored: dict) -> tuple[str | None, float | None]:
-    if steps.rule is None:          # a weight or a tier bound: same verdicts, new scoring
-        return _of(api.judged(steps.whole(i), base.verdicts, base.facts, base.values, base.fired,
-                              base.waivers))
-    verdict = api.judge(steps.alone(i), partner.profile, day).verdicts[steps.rule]
-    key = (partner.profile.partner.code, verdict)
-    if key not in scored:           # the other verdicts are fixed: score each outcome once
-        verdicts = {**base.verdicts, steps.rule: verdict}
-        scored[key] = _of(api.judged(compiled, verdicts, base.facts, base.values, base.fired,
-                                     base.waivers))
-    return scored[key]
-
-
-def _row(compiled, standings, values, parameter, partner, day) -> SweepRow:
+def _row(one: _Judged, standings: list, values: list[Any]) -> SweepRow:
     tiers = tuple(t for t, _ in standings)
-    flips = []
-    for i in range(1, len(values)):
-        if tiers[i] != tiers[i - 1]:
-            flips.append(_pin(compiled, parameter, values[i - 1], values[i], tiers[i - 1],
-                              tiers[i], partner, day))
-    return SweepRow(partner.profile.partner.code, api.partner_name(partner.profile), tiers,
+    flips = [_pin(one, values[i - 1], values[i], tiers[i - 1], tiers[i])
+             for i in range(1, len(values)) if tiers[i] != tiers[i - 1]]
+    profile = one.partner.profile
+    return SweepRow(profile.partner.code, api.partner_name(profile), tiers,
                     tuple(s for _, s in standings), tuple(flips))
 
 
-def _pin(compiled, parameter, last, first, old, new, partner, day) -> Flip:
+def _pin(one: _Judged, last: Any, first: Any, old: str | None, new: str | None) -> Flip:
     """The exact value in (last, first] where `new` starts, from the partner's own numbers."""
     low, high = sorted((last, first))
-    for candidate in sorted(_candidates(compiled, parameter, partner, day)):
+    for candidate in sorted(one.candidates()):
         if not (low < candidate < high or candidate == first):
             continue
-        tier, _ = _standing(_at(compiled, parameter, candidate), partner, day)
+        tier, _ = one.at(candidate)
         if tier == new:
             return Flip(last, first, old, new, candidate, True)
         if tier == old:
             return Flip(last, first, old, new, candidate, False)
     return Flip(last, first, old, new)
-
-
-def _candidates(compiled: CompiledPolicy, parameter: str, partner: api.Partner,
-                day: dt.date) -> set[float]:
-    """Where the swept parameter can change this partner's verdicts: the observed values its
-    rule compares with the limit, or its score for a tier bound."""
-    target, field = parameter.rsplit(".", 1)
-    field, _, which = field.partition("[")
-    card = api.evaluate_partner(compiled, partner, day)
-    if field == "min_score":
-        return {card.score} if card.score is not None else set()
-    if field != "limit":
-        return set()
-    found = next((f for f in card.findings if f.rule == target), None)
-    if found is None:
-        return set()
-    which = which.rstrip("]")
-    return {c.observed for c in found.checks
-            if isinstance(c.observed, int | float) and not isinstance(c.observed, bool)
-            and (not which or c.indicator == which or c.indicator.startswith(f"{which}."))}
