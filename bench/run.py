@@ -34,7 +34,7 @@ import durable_rules_engine as dre
 
 from engine import api, rete
 from engine.compile import compile_policy
-from engine.evaluate import engine_fields, profile_values, with_computed
+from engine.evaluate import prepare, profile_values
 from engine.models import IndicatorType, Policy, Profile
 from engine.reference import reference_score, reference_verdicts
 
@@ -119,8 +119,7 @@ def per_second(fn, items: list, seconds: float) -> float:
 def bare_core_loop(compiled, partners: list[Profile]):
     """The same rulesets through durable-rules' C core with nothing around it."""
     network = rete.network_for(compiled.rulesets)
-    payloads = [rete.profile_payload(engine_fields(with_computed(profile_values(p), compiled),
-                                                   compiled)) for p in partners]
+    payloads = [prepare(compiled, p)[1] for p in partners]     # the very facts judge asserts
 
     def run(payload: str) -> set[str]:
         fired = set()

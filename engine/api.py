@@ -14,7 +14,7 @@ from engine import explain, findings, locate, score
 from engine.catalog import check_profile
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
-from engine.evaluate import fire, profile_values, with_computed
+from engine.evaluate import fire_payload, prepare
 from engine.load import load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, parse
 from engine.results import DemandScore, Outcome, PolicyStamp, Report, Scorecard, Verdict
@@ -131,14 +131,11 @@ class Judgement:
 
 def judge(compiled: CompiledPolicy, profile: Profile) -> Judgement:
     """Profile -> Rete -> verdicts -> score and tier; the engine path without explanations."""
-    values = with_computed(profile_values(profile), compiled)
-    fired = fire(compiled, values, findings.follower(compiled, values))
+    values, payload = prepare(compiled, profile)
+    fired = fire_payload(compiled, payload, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
-    weighted = [score.Weighted(compiled.rules[r].rule.demand, compiled.rules[r].rule.weight, v)
-                for r, v in verdicts.items()]
-    total = score.totals(weighted, compiled.policy.scoring)
-    caps = {r: compiled.rules[r].rule.caps_tier for r, v in verdicts.items()
-            if v == Verdict.VIOLATED and compiled.rules[r].rule.caps_tier}
+    weighted, caps = score.weigh(compiled, verdicts)
+    total = score.verdict_totals(compiled, verdicts, weighted)
     tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
     return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps)
 

@@ -93,6 +93,11 @@ class CompiledPolicy:
     engine_rules: dict[str, tuple[str, str]]          # engine rule name -> (kind, id)
     path: str | None = None                           # the policy file, when loaded from one
     catalog_path: str | None = None                   # its catalog file (None: the shipped one)
+    # the fact fields the engine rules test: field -> the sub-keys read (map keys, set members)
+    # or None for a plain field; a fact carries only these (a slimmer fact is parsed faster)
+    fact_fields: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    # what the evaluation steps work out once per compiled policy (engine.evaluate, findings)
+    plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:
@@ -185,7 +190,8 @@ class _Compiler:
         rulesets, engine_rules = self.pack(rules, derivations)
         self.check_fields()
         return CompiledPolicy(self.policy, self.catalog, policy_hash(self.policy, self.catalog),
-                              rules, derivations, order, self.computed, rulesets, engine_rules)
+                              rules, derivations, order, self.computed, rulesets, engine_rules,
+                              fact_fields=self.fact_fields())
 
     def compile_rule(self, index: int, rule: Any) -> CompiledRule:
         loc = ("rules", index)
@@ -469,6 +475,17 @@ class _Compiler:
             terms.append({f"d{n}": {"$and": [{"kind": kind}, {"name": fact},
                                               {"value": value}]}})
         return {"all": terms}
+
+    def fact_fields(self) -> dict[str, tuple[str, ...] | None]:
+        """Every fact field some engine rule tests, with the sub-keys read under it."""
+        keys: dict[str, set[str] | None] = {}
+        for leaf in (leaf for leaves in self.branch_tests.values() for leaf in leaves):
+            base, _, key = leaf.field.partition(".")
+            if key:
+                keys[base] = (keys.get(base) or set()) | {key}
+            else:
+                keys.setdefault(base, None)
+        return {name: tuple(sorted(sub)) if sub else None for name, sub in sorted(keys.items())}
 
     def check_fields(self) -> None:
         fields = set(RESERVED_FIELDS) | set(self.computed)
