@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import operator
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,13 +176,14 @@ def _encode_spec(spec: Spec, value: Any) -> Any:
 class _Known:
     """One profile's known values and serialised fact fields, worked out as they are asked."""
 
-    __slots__ = ("computed", "fragments", "profile", "values")
+    __slots__ = ("computed", "fragments", "kept", "profile", "values")
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile            # held, so its id cannot be reused while cached
         self.values = profile_values(profile)
         self.fragments: dict[Spec, str | None] = {}
         self.computed: dict[str, float | None] = {}
+        self.kept: dict[tuple[str, int], tuple[object, Any]] = {}
 
     def fragment(self, spec: Spec) -> str | None:
         try:
@@ -216,6 +218,18 @@ def _known(profile: Profile) -> _Known:
             del _KNOWN[next(iter(_KNOWN))]             # the oldest first
         _KNOWN[id(profile)] = entry
     return entry
+
+
+def kept(profile: Profile, key: tuple[str, object], build: Callable[[], Any]) -> Any:
+    """build() once per profile and (what, of which object), e.g. ("observations", catalog):
+    for what depends only on the profile and that object, both frozen. The result is shared,
+    so it must be immutable too."""
+    what, of = key
+    entries = _known(profile).kept
+    entry = entries.get((what, id(of)))
+    if entry is None or entry[0] is not of:
+        entry = entries[(what, id(of))] = (of, build())
+    return entry[1]
 
 
 def prepare(compiled: CompiledPolicy, profile: Profile) -> tuple[dict[str, Any], str]:

@@ -131,8 +131,11 @@ def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict],
 
 
 def demand_totals(items: list[Weighted], policy: Policy) -> dict[str, Totals]:
-    return {d.id: totals([i for i in items if i.demand == d.id], policy.scoring)
-            for d in policy.demands}
+    by_demand: dict[str, list[Weighted]] = {d.id: [] for d in policy.demands}
+    for item in items:                       # each demand's items in their order
+        if item.demand in by_demand:
+            by_demand[item.demand].append(item)
+    return {d: totals(demand_items, policy.scoring) for d, demand_items in by_demand.items()}
 
 
 def tier_for(score: float | None, policy: Policy, caps: list[str] = ()) -> Tier | None:
