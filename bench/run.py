@@ -11,8 +11,13 @@ in the same run:
 - the bare durable-rules C core on the same compiled rulesets and pre-serialised facts (assert,
   drain by slicing names, retract: the most any adapter could reach), and the plain-Python
   reference evaluator; both as ratios to the engine;
-- policy load + validate + compile time; CLI cold start; peak RSS of one CLI run; RSS growth
-  over 100,000 evaluations.
+- judge on profile objects it has never seen (what is kept per profile not yet worked out);
+- policy load + validate + compile time; a sweep of 50 steps x 200 partners (through
+  `sweep_hook`, "not available" until engine.sweep exists and the hook is wired);
+- CLI cold start of `tradepolicy evaluate VNM` and `--help` on a normal install (a wheel
+  built from this tree, installed bytecode-compiled into a temporary venv), median of several
+  fresh processes; peak RSS of one CLI run; RSS growth over 100,000 evaluations (--quick:
+  20,000).
 Speeds are printed, never asserted: this is a measurement, not a test.
 """
 
@@ -23,10 +28,10 @@ import json
 import platform
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -142,15 +147,88 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def cli_cold(args: list[str], runs: int) -> tuple[float, float]:
-    exe = shutil.which("tradepolicy") or str(Path(sys.executable).parent / "tradepolicy")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([exe, *args], capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return statistics.median(times) * 1000, peak
+def installed_cli(workdir: Path) -> Path:
+    """`tradepolicy` from a normal install: the project built as a wheel and installed,
+    bytecode-compiled, into a fresh venv (not the editable install this script runs from).
+    The venv reads the dependencies from this environment's site-packages through a .pth
+    line, so no index is needed; that path is not a site dir, so the editable install's own
+    .pth there is not processed and `engine` comes from the wheel."""
+    wheels, venv = workdir / "wheels", workdir / "venv"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
+                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    target = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / \
+        "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
+                    "install", "-q", "--no-deps", "--compile", *map(str, wheels.glob("*.whl"))],
+                   check=True, capture_output=True)
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (target / "bench_deps.pth").write_text(f"{deps}\n")
+    subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(target)],
+                   check=True, capture_output=True)
+    return venv / "bin" / "tradepolicy"
+
+
+# Forks the command from a small process and reports what wait4 says of it. (The benchmark's
+# own children would not do: Linux carries the parent's peak RSS into a child across exec.)
+_CHILD = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_child(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one fresh process, run from a neutral folder."""
+    done = subprocess.run([sys.executable, "-S", "-c", _CHILD, *args], capture_output=True,
+                          text=True, cwd=tempfile.gettempdir(), check=True)
+    elapsed, peak, code = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(args)} exited {code}: {done.stderr}")
+    return float(elapsed), float(peak)
+
+
+def cli_cold(exe: Path, args: list[str], runs: int) -> tuple[float, float]:
+    """Median wall ms of fresh processes (after one unmeasured run that warms the OS page
+    cache), and the peak RSS of one run."""
+    run_child([str(exe), *args])
+    results = [run_child([str(exe), *args]) for _ in range(runs)]
+    return statistics.median(t for t, _ in results) * 1000, max(r for _, r in results)
+
+
+# --- sweep -----------------------------------------------------------------------------------
+
+SWEEP_STEPS = 50
+
+
+def sweep_hook(sweep_module, compiled, partners: list[Profile]):
+    """THE SWEEP HOOK. Returns a callable that runs one sweep of SWEEP_STEPS steps over
+    `partners` through engine.sweep, or None while it is not wired. engine.sweep (the
+    variants issue) has not landed, so its API is unknown here: wire the call once it exists,
+    e.g. `return lambda: sweep_module.<run>(compiled, partners, steps=SWEEP_STEPS)`."""
+    return None
+
+
+def measure_sweep(compiled, partners: list[Profile]) -> dict:
+    """Wall time of a 50-step x 200-partner sweep (median of 3), or why it is not measured."""
+    try:
+        from engine import sweep as sweep_module
+    except ImportError:
+        return {"sweep_50x200_s": None,
+                "sweep_note": "not available: engine.sweep does not exist yet"}
+    call = sweep_hook(sweep_module, compiled, partners)
+    if call is None:
+        return {"sweep_50x200_s": None,
+                "sweep_note": "not available: engine.sweep exists but bench/run.py's "
+                              "sweep_hook is not wired to it yet"}
+    call()                                            # warm up: compile, networks
+    return {"sweep_50x200_s": round(statistics.median(_timed(call) for _ in range(3)) / 1000,
+                                    3), "sweep_note": f"{SWEEP_STEPS} steps x {len(partners)}"}
 
 
 def measure(quick: bool) -> dict:
@@ -160,6 +238,7 @@ def measure(quick: bool) -> dict:
     seconds = 0.5 if quick else 2.0
     results: dict = {"machine": f"{platform.machine()}, {platform.python_version()}, "
                                 f"{platform.system()}", "partners": len(partners), "rules": {}}
+    compiled_for = {}
     for n_rules in (20, 100):
         policy = generated_policy(catalog, n_rules, rng)
         compile_ms = statistics.median(
@@ -176,21 +255,40 @@ def measure(quick: bool) -> dict:
             return reference_score(c, verdicts)
 
         plain = per_second(reference, partners, seconds)
+        compiled_for[n_rules] = compiled
         results["rules"][n_rules] = {
             "rulesets": len(compiled.rulesets), "compile_ms": round(compile_ms, 2),
-            "engine_per_s": round(engine), "explained_per_s": round(explained),
+            "engine_per_s": round(engine),
+            "explained_per_s": round(explained),
             "bare_core_per_s": round(bare), "reference_per_s": round(plain),
             "engine_vs_bare_core": round(engine / bare, 3),
             "engine_vs_reference": round(engine / plain, 3)}
     results["policy_load_validate_compile_ms"] = round(statistics.median(
         _timed(lambda: api._load_policy(ROOT / "policies" / "us-china-alignment.yaml"))
         for _ in range(5)), 1)
+    results.update(measure_sweep(compiled, partners))
     results.update(_memory(catalog, partners, 20_000 if quick else 100_000, rng))
-    help_ms, _ = cli_cold(["--help"], 5)
-    evaluate_ms, peak = cli_cold(["evaluate", "VNM"], 5)
-    results.update({"cli_help_ms": round(help_ms), "cli_evaluate_vnm_ms": round(evaluate_ms),
-                    "cli_peak_rss_mib": round(peak, 1)})
+    for n_rules, compiled in compiled_for.items():      # last: it leaves garbage behind
+        results["rules"][n_rules]["engine_fresh_profiles_per_s"] = round(
+            first_evaluations(compiled, partners))
+    with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-") as workdir:
+        exe = installed_cli(Path(workdir))
+        runs = 5 if quick else 11
+        help_ms, _ = cli_cold(exe, ["--help"], runs)
+        evaluate_ms, peak = cli_cold(exe, ["evaluate", "VNM"], runs)
+    results.update({"cli_runs": runs, "cli_help_ms": round(help_ms),
+                    "cli_evaluate_vnm_ms": round(evaluate_ms), "cli_peak_rss_mib": round(peak, 1)})
     return results
+
+
+def first_evaluations(compiled, partners: list[Profile], copies: int = 5) -> float:
+    """judge/s on profiles it has never seen (new objects, equal content): what is kept per
+    profile (values, serialised figures) is then worked out on every call."""
+    fresh = [Profile.model_validate(p.model_dump()) for p in partners for _ in range(copies)]
+    start = time.perf_counter()
+    for profile in fresh:
+        api.judge(compiled, profile)
+    return len(fresh) / (time.perf_counter() - start)
 
 
 def _memory(catalog, partners, count: int, rng: random.Random) -> dict:
@@ -212,15 +310,21 @@ def _timed(fn) -> float:
 
 def print_table(results: dict) -> None:
     print(f"machine: {results['machine']}; {results['partners']} synthetic partners")
-    print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'explained/s':>11} "
-          f"{'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} {'eng/ref':>7}")
+    print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'fresh/s':>8} "
+          f"{'explained/s':>11} {'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} "
+          f"{'eng/ref':>7}")
     for n, r in results["rules"].items():
         print(f"{n:>5} {r['rulesets']:>8} {r['compile_ms']:>10} {r['engine_per_s']:>9,} "
-              f"{r['explained_per_s']:>11,} {r['bare_core_per_s']:>11,} "
-              f"{r['reference_per_s']:>11,} {r['engine_vs_bare_core']:>8} "
-              f"{r['engine_vs_reference']:>7}")
+              f"{r['engine_fresh_profiles_per_s']:>8,} {r['explained_per_s']:>11,} "
+              f"{r['bare_core_per_s']:>11,} {r['reference_per_s']:>11,} "
+              f"{r['engine_vs_bare_core']:>8} {r['engine_vs_reference']:>7}")
+    print("(fresh/s: judge on profile objects it has never seen, nothing kept per profile yet)")
     print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} ms")
-    print(f"CLI cold start (median of 5): --help {results['cli_help_ms']} ms, evaluate VNM "
+    sweep = results["sweep_50x200_s"]
+    print(f"sweep 50 steps x 200 partners: {f'{sweep} s' if sweep is not None else ''}"
+          f"{results['sweep_note'] if sweep is None else ''}")
+    print(f"CLI cold start, wheel install (median of {results['cli_runs']}): --help "
+          f"{results['cli_help_ms']} ms, evaluate VNM "
           f"{results['cli_evaluate_vnm_ms']} ms; peak RSS of a CLI run "
           f"{results['cli_peak_rss_mib']} MiB")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
