@@ -18,6 +18,7 @@ hash collisions); rete trusts it.
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -73,7 +74,17 @@ _FACT_TAIL = engine_json({"kind": "profile", "sid": SID, "id": FACT_ID})[1:]
 
 def fact_field(name: str, value: Any) -> str:
     """One field of a profile fact, `"name":<engine JSON>`, to be joined by fragments_payload."""
-    return f"{json.dumps(name, ensure_ascii=False)}:{engine_json(value)}"
+    key = f'"{name}"' if name.isascii() and name.isidentifier() else \
+        json.dumps(name, ensure_ascii=False)
+    kind = type(value)
+    if kind is float and math.isfinite(value):       # the common cases, as json.dumps writes
+        text = float.__repr__(value)                 # them, without its general machinery
+        return f"{key}:{_write(value) if 'e' in text else text}"
+    if kind is int:
+        return f"{key}:{int.__repr__(value)}"
+    if kind is bool:
+        return f"{key}:{'true' if value else 'false'}"
+    return f"{key}:{engine_json(value)}"
 
 
 def fragments_payload(fragments: list[str]) -> str:
