@@ -110,15 +110,17 @@ def _outcome(rate: int) -> dict:
 
 
 def per_second(fn, items: list, seconds: float) -> float:
-    """Calls per second of fn over items, repeated for about `seconds`."""
+    """Calls per second of fn over items: the median of passes over all items, repeated for
+    about `seconds` (a median, so that other processes on a small machine skew it less)."""
     for item in items[:20]:
         fn(item)                                        # warm up
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    rates, start = [], time.perf_counter()
+    while time.perf_counter() - start < seconds or len(rates) < 5:
+        begin = time.perf_counter()
         for item in items:
             fn(item)
-        count += len(items)
-    return count / (time.perf_counter() - start)
+        rates.append(len(items) / (time.perf_counter() - begin))
+    return statistics.median(rates)
 
 
 def bare_core_loop(compiled, partners: list[Profile]):
@@ -179,26 +181,30 @@ if pid == 0:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 
-def run_child(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one fresh process, run from a neutral folder."""
+def run_child(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one fresh process, run from a neutral
+    folder."""
     done = subprocess.run([sys.executable, "-S", "-c", _CHILD, *args], capture_output=True,
                           text=True, cwd=tempfile.gettempdir(), check=True)
-    elapsed, peak, code = done.stdout.split()
+    elapsed, peak, code, cpu = done.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(args)} exited {code}: {done.stderr}")
-    return float(elapsed), float(peak)
+    return float(elapsed), float(peak), float(cpu)
 
 
-def cli_cold(exe: Path, args: list[str], runs: int) -> tuple[float, float]:
-    """Median wall ms of fresh processes (after one unmeasured run that warms the OS page
-    cache), and the peak RSS of one run."""
+def cli_cold(exe: Path, args: list[str], runs: int) -> dict:
+    """Median wall and CPU ms of fresh processes (after one unmeasured run that warms the OS
+    page cache), and the peak RSS of one run."""
     run_child([str(exe), *args])
     results = [run_child([str(exe), *args]) for _ in range(runs)]
-    return statistics.median(t for t, _ in results) * 1000, max(r for _, r in results)
+    return {"wall_ms": round(statistics.median(r[0] for r in results) * 1000),
+            "cpu_ms": round(statistics.median(r[2] for r in results) * 1000),
+            "peak_rss_mib": round(max(r[1] for r in results), 1)}
 
 
 # --- sweep -----------------------------------------------------------------------------------
@@ -274,10 +280,13 @@ def measure(quick: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-") as workdir:
         exe = installed_cli(Path(workdir))
         runs = 5 if quick else 11
-        help_ms, _ = cli_cold(exe, ["--help"], runs)
-        evaluate_ms, peak = cli_cold(exe, ["evaluate", "VNM"], runs)
-    results.update({"cli_runs": runs, "cli_help_ms": round(help_ms),
-                    "cli_evaluate_vnm_ms": round(evaluate_ms), "cli_peak_rss_mib": round(peak, 1)})
+        help_run = cli_cold(exe, ["--help"], runs)
+        evaluate_run = cli_cold(exe, ["evaluate", "VNM"], runs)
+    results.update({"cli_runs": runs, "cli_help_ms": help_run["wall_ms"],
+                    "cli_help_cpu_ms": help_run["cpu_ms"],
+                    "cli_evaluate_vnm_ms": evaluate_run["wall_ms"],
+                    "cli_evaluate_vnm_cpu_ms": evaluate_run["cpu_ms"],
+                    "cli_peak_rss_mib": evaluate_run["peak_rss_mib"]})
     return results
 
 
@@ -324,9 +333,9 @@ def print_table(results: dict) -> None:
     print(f"sweep 50 steps x 200 partners: {f'{sweep} s' if sweep is not None else ''}"
           f"{results['sweep_note'] if sweep is None else ''}")
     print(f"CLI cold start, wheel install (median of {results['cli_runs']}): --help "
-          f"{results['cli_help_ms']} ms, evaluate VNM "
-          f"{results['cli_evaluate_vnm_ms']} ms; peak RSS of a CLI run "
-          f"{results['cli_peak_rss_mib']} MiB")
+          f"{results['cli_help_ms']} ms (CPU {results['cli_help_cpu_ms']} ms), evaluate VNM "
+          f"{results['cli_evaluate_vnm_ms']} ms (CPU {results['cli_evaluate_vnm_cpu_ms']} ms); "
+          f"peak RSS of a CLI run {results['cli_peak_rss_mib']} MiB")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
           f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB)")
 
