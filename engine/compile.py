@@ -96,8 +96,9 @@ class CompiledPolicy:
     # the fact fields the engine rules test: field -> the sub-keys read (map keys, set members)
     # or None for a plain field; a fact carries only these (a slimmer fact is parsed faster)
     fact_fields: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
-    # what the evaluation steps work out once per compiled policy (engine.evaluate, findings)
-    plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # what the evaluation steps work out once per compiled policy (engine.evaluate, findings,
+    # score, explain); not an init field, so dataclasses.replace() starts a copy with none
+    plans: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:
