@@ -11,22 +11,28 @@ in the same run:
 - the bare durable-rules C core on the same compiled rulesets and pre-serialised facts (assert,
   drain by slicing names, retract: the most any adapter could reach), and the plain-Python
   reference evaluator; both as ratios to the engine;
-- policy load + validate + compile time; CLI cold start; peak RSS of one CLI run; RSS growth
-  over 100,000 evaluations.
+- judge on profile objects it has never seen (what is kept per profile not yet worked out);
+- policy load + validate + compile time; a sweep of 50 steps x 200 partners of a rule's limit,
+  a rule's weight and a tier bound;
+- CLI cold start of `tradepolicy evaluate VNM` and `--help` on a normal install (a wheel
+  built from this tree, installed bytecode-compiled into a temporary venv), median of several
+  fresh processes; peak RSS of one CLI run; RSS growth over 100,000 evaluations (--quick:
+  20,000).
 Speeds are printed, never asserted: this is a measurement, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import platform
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +40,7 @@ import durable_rules_engine as dre
 
 from engine import api, rete
 from engine.compile import compile_policy
-from engine.evaluate import engine_fields, profile_values, with_computed
+from engine.evaluate import prepare, profile_values
 from engine.models import IndicatorType, Policy, Profile
 from engine.reference import reference_score, reference_verdicts
 
@@ -105,22 +111,23 @@ def _outcome(rate: int) -> dict:
 
 
 def per_second(fn, items: list, seconds: float) -> float:
-    """Calls per second of fn over items, repeated for about `seconds`."""
+    """Calls per second of fn over items: the median of passes over all items, repeated for
+    about `seconds` (a median, so that other processes on a small machine skew it less)."""
     for item in items[:20]:
         fn(item)                                        # warm up
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    rates, start = [], time.perf_counter()
+    while time.perf_counter() - start < seconds or len(rates) < 5:
+        begin = time.perf_counter()
         for item in items:
             fn(item)
-        count += len(items)
-    return count / (time.perf_counter() - start)
+        rates.append(len(items) / (time.perf_counter() - begin))
+    return statistics.median(rates)
 
 
 def bare_core_loop(compiled, partners: list[Profile]):
     """The same rulesets through durable-rules' C core with nothing around it."""
     network = rete.network_for(compiled.rulesets)
-    payloads = [rete.profile_payload(engine_fields(with_computed(profile_values(p), compiled),
-                                                   compiled)) for p in partners]
+    payloads = [prepare(compiled, p)[1] for p in partners]     # the very facts judge asserts
 
     def run(payload: str) -> set[str]:
         fired = set()
@@ -143,15 +150,109 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def cli_cold(args: list[str], runs: int) -> tuple[float, float]:
-    exe = shutil.which("tradepolicy") or str(Path(sys.executable).parent / "tradepolicy")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([exe, *args], capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return statistics.median(times) * 1000, peak
+def installed_cli(workdir: Path) -> Path:
+    """`tradepolicy` from a normal install: the project built as a wheel and installed,
+    bytecode-compiled, into a fresh venv (not the editable install this script runs from).
+    The venv reads the dependencies from this environment's site-packages through a .pth
+    line, so no index is needed; that path is not a site dir, so the editable install's own
+    .pth there is not processed and `engine` comes from the wheel."""
+    wheels, venv = workdir / "wheels", workdir / "venv"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
+                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    target = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / \
+        "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
+                    "install", "-q", "--no-deps", "--compile", *map(str, wheels.glob("*.whl"))],
+                   check=True, capture_output=True)
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (target / "bench_deps.pth").write_text(f"{deps}\n")
+    subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(target)],
+                   check=True, capture_output=True)
+    return venv / "bin" / "tradepolicy"
+
+
+# Forks the command from a small process and reports what wait4 says of it. (The benchmark's
+# own children would not do: Linux carries the parent's peak RSS into a child across exec.)
+_CHILD = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
+"""
+
+
+def run_child(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one fresh process, run from a neutral
+    folder."""
+    done = subprocess.run([sys.executable, "-S", "-c", _CHILD, *args], capture_output=True,
+                          text=True, cwd=tempfile.gettempdir(), check=True)
+    elapsed, peak, code, cpu = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(args)} exited {code}: {done.stderr}")
+    return float(elapsed), float(peak), float(cpu)
+
+
+def cli_cold(exe: Path, args: list[str], runs: int) -> dict:
+    """Median wall and CPU ms of fresh processes (after one unmeasured run that warms the OS
+    page cache), and the peak RSS of one run."""
+    run_child([str(exe), *args])
+    results = [run_child([str(exe), *args]) for _ in range(runs)]
+    return {"wall_ms": round(statistics.median(r[0] for r in results) * 1000),
+            "cpu_ms": round(statistics.median(r[2] for r in results) * 1000),
+            "peak_rss_mib": round(max(r[1] for r in results), 1)}
+
+
+# --- sweep -----------------------------------------------------------------------------------
+
+SWEEP_STEPS = 50
+
+
+def sweep_hook(sweep_module, compiled, partners: list[Profile]) -> dict:
+    """One 50-step sweep per kind of parameter over `partners`: a rule's limit, a rule's
+    weight and a tier bound. The generated policy is written out and loaded as a user's would
+    be, since a sweep changes the policy the way `--set` does."""
+    import yaml
+
+    folder = Path(tempfile.mkdtemp(prefix="tradepolicy-sweep-"))
+    path = folder / "policy.yaml"
+    data = compiled.policy.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    loaded = api.load_policy(path)
+    rule = next(r.id for r in loaded.policy.rules if hasattr(r.require, "indicator"))
+    top = loaded.policy.tiers[0].id
+    day = datetime.date(2026, 3, 1)
+    chosen = [api.Partner(p, None) for p in partners]
+    calls = {}
+    for kind, param in (("limit", f"{rule}.limit=0:0.49:0.01"),
+                        ("weight", f"{rule}.weight=1:50:1"),
+                        ("tier_bound", f"{top}.min_score=50:99:1")):
+        target, values = sweep_module.parse_range(param)
+        assert len(values) == SWEEP_STEPS, param
+        calls[kind] = (lambda t=target, v=values:
+                       sweep_module.sweep(loaded, chosen, t, v, day))
+    return calls
+
+
+def measure_sweep(compiled, partners: list[Profile]) -> dict:
+    """Wall time of a 50-step x 200-partner sweep of each kind (median of 3)."""
+    from engine import sweep as sweep_module
+
+    calls = sweep_hook(sweep_module, compiled, partners)
+    found = {}
+    for kind, call in calls.items():
+        call()                                        # warm up: compile, networks
+        found[f"sweep_{kind}_s"] = round(statistics.median(_timed(call) for _ in range(3))
+                                         / 1000, 3)
+    found["sweep_50x200_s"] = found["sweep_limit_s"]
+    found["sweep_note"] = (f"{SWEEP_STEPS} steps x {len(partners)} partners, "
+                           f"{compiled.policy.name}")
+    return found
 
 
 def measure(quick: bool) -> dict:
@@ -161,6 +262,7 @@ def measure(quick: bool) -> dict:
     seconds = 0.5 if quick else 2.0
     results: dict = {"machine": f"{platform.machine()}, {platform.python_version()}, "
                                 f"{platform.system()}", "partners": len(partners), "rules": {}}
+    compiled_for = {}
     for n_rules in (20, 100):
         policy = generated_policy(catalog, n_rules, rng)
         compile_ms = statistics.median(
@@ -177,21 +279,43 @@ def measure(quick: bool) -> dict:
             return reference_score(c, verdicts)
 
         plain = per_second(reference, partners, seconds)
+        compiled_for[n_rules] = compiled
         results["rules"][n_rules] = {
             "rulesets": len(compiled.rulesets), "compile_ms": round(compile_ms, 2),
-            "engine_per_s": round(engine), "explained_per_s": round(explained),
+            "engine_per_s": round(engine),
+            "explained_per_s": round(explained),
             "bare_core_per_s": round(bare), "reference_per_s": round(plain),
             "engine_vs_bare_core": round(engine / bare, 3),
             "engine_vs_reference": round(engine / plain, 3)}
     results["policy_load_validate_compile_ms"] = round(statistics.median(
         _timed(lambda: api._load_policy(ROOT / "policies" / "us-china-alignment.yaml"))
         for _ in range(5)), 1)
+    results.update(measure_sweep(compiled, partners))
     results.update(_memory(catalog, partners, 20_000 if quick else 100_000, rng))
-    help_ms, _ = cli_cold(["--help"], 5)
-    evaluate_ms, peak = cli_cold(["evaluate", "VNM"], 5)
-    results.update({"cli_help_ms": round(help_ms), "cli_evaluate_vnm_ms": round(evaluate_ms),
-                    "cli_peak_rss_mib": round(peak, 1)})
+    for n_rules, compiled in compiled_for.items():      # last: it leaves garbage behind
+        results["rules"][n_rules]["engine_fresh_profiles_per_s"] = round(
+            first_evaluations(compiled, partners))
+    with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-") as workdir:
+        exe = installed_cli(Path(workdir))
+        runs = 5 if quick else 11
+        help_run = cli_cold(exe, ["--help"], runs)
+        evaluate_run = cli_cold(exe, ["evaluate", "VNM"], runs)
+    results.update({"cli_runs": runs, "cli_help_ms": help_run["wall_ms"],
+                    "cli_help_cpu_ms": help_run["cpu_ms"],
+                    "cli_evaluate_vnm_ms": evaluate_run["wall_ms"],
+                    "cli_evaluate_vnm_cpu_ms": evaluate_run["cpu_ms"],
+                    "cli_peak_rss_mib": evaluate_run["peak_rss_mib"]})
     return results
+
+
+def first_evaluations(compiled, partners: list[Profile], copies: int = 5) -> float:
+    """judge/s on profiles it has never seen (new objects, equal content): what is kept per
+    profile (values, serialised figures) is then worked out on every call."""
+    fresh = [Profile.model_validate(p.model_dump()) for p in partners for _ in range(copies)]
+    start = time.perf_counter()
+    for profile in fresh:
+        api.judge(compiled, profile)
+    return len(fresh) / (time.perf_counter() - start)
 
 
 def _memory(catalog, partners, count: int, rng: random.Random) -> dict:
@@ -213,17 +337,22 @@ def _timed(fn) -> float:
 
 def print_table(results: dict) -> None:
     print(f"machine: {results['machine']}; {results['partners']} synthetic partners")
-    print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'explained/s':>11} "
-          f"{'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} {'eng/ref':>7}")
+    print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'fresh/s':>8} "
+          f"{'explained/s':>11} {'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} "
+          f"{'eng/ref':>7}")
     for n, r in results["rules"].items():
         print(f"{n:>5} {r['rulesets']:>8} {r['compile_ms']:>10} {r['engine_per_s']:>9,} "
-              f"{r['explained_per_s']:>11,} {r['bare_core_per_s']:>11,} "
-              f"{r['reference_per_s']:>11,} {r['engine_vs_bare_core']:>8} "
-              f"{r['engine_vs_reference']:>7}")
+              f"{r['engine_fresh_profiles_per_s']:>8,} {r['explained_per_s']:>11,} "
+              f"{r['bare_core_per_s']:>11,} {r['reference_per_s']:>11,} "
+              f"{r['engine_vs_bare_core']:>8} {r['engine_vs_reference']:>7}")
+    print("(fresh/s: judge on profile objects it has never seen, nothing kept per profile yet)")
     print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} ms")
-    print(f"CLI cold start (median of 5): --help {results['cli_help_ms']} ms, evaluate VNM "
-          f"{results['cli_evaluate_vnm_ms']} ms; peak RSS of a CLI run "
-          f"{results['cli_peak_rss_mib']} MiB")
+    print(f"sweep {results['sweep_note']}: a limit {results['sweep_limit_s']} s, a weight "
+          f"{results['sweep_weight_s']} s, a tier bound {results['sweep_tier_bound_s']} s")
+    print(f"CLI cold start, wheel install (median of {results['cli_runs']}): --help "
+          f"{results['cli_help_ms']} ms (CPU {results['cli_help_cpu_ms']} ms), evaluate VNM "
+          f"{results['cli_evaluate_vnm_ms']} ms (CPU {results['cli_evaluate_vnm_cpu_ms']} ms); "
+          f"peak RSS of a CLI run {results['cli_peak_rss_mib']} MiB")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
           f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB)")
 

@@ -15,7 +15,7 @@ from engine import explain, findings, locate, score, variants
 from engine.catalog import check_profile
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
-from engine.evaluate import fire, profile_values, with_computed
+from engine.evaluate import fire_payload, prepare
 from engine.load import load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
 from engine.results import (
@@ -285,10 +285,11 @@ def judge(compiled: CompiledPolicy, profile: Profile, day: dt.date | None = None
 
     `compiled` is the policy this partner faces (see `for_partner`); `day` decides which of its
     exceptions are in force (today when not given)."""
-    values = with_computed(profile_values(profile), compiled)
-    fired = fire(compiled, values, findings.follower(compiled, values))
+    values, payload = prepare(compiled, profile)
+    fired = fire_payload(compiled, payload, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
-    waivers = {w.rule: w for w in compiled.policy.exceptions if w.partner == profile.partner.code}
+    waivers = {w.rule: w for w in compiled.policy.exceptions
+               if w.partner == profile.partner.code} if compiled.policy.exceptions else {}
     if waivers:
         verdicts = excepted(verdicts, waivers, day or dt.date.today())
     return judged(compiled, verdicts, facts, values, fired, waivers)
@@ -304,13 +305,8 @@ def excepted(verdicts: dict[str, Verdict], waivers: dict, day: dt.date) -> dict[
 def judged(compiled: CompiledPolicy, verdicts: dict[str, Verdict], facts: dict, values: dict,
            fired: set[str], waivers: dict | None = None) -> Judgement:
     """Verdicts -> weighted score, caps and tier (shared with sweep, which swaps one verdict)."""
-    rules = compiled.rules
-    weighted = [score.Weighted(rules[r].rule.demand, rules[r].rule.weight, v)
-                for r, v in verdicts.items()]
-    scoring = compiled.policy.scoring
-    total = score.totals(weighted, scoring)
-    caps = {r: rules[r].rule.caps_tier for r, v in verdicts.items()
-            if score.counted(v, scoring) == Verdict.VIOLATED and rules[r].rule.caps_tier}
+    weighted, caps = score.weigh(compiled, verdicts)
+    total = score.verdict_totals(compiled, verdicts, weighted)
     tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
     return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps, waivers or {})
 

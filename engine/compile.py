@@ -98,13 +98,36 @@ class CompiledPolicy:
     source_stamps: tuple[tuple[str, Any], ...] = ()   # base files (size, mtime) when compiled
     shaped: dict[str, list[str]] = field(default_factory=dict)   # rule -> partner terms
     variants: dict[Any, CompiledPolicy] = field(default_factory=dict, repr=False)
+    # the fact fields the engine rules test: field -> the sub-keys read (map keys, set members)
+    # or None for a plain field; a fact carries only these (a slimmer fact is parsed faster)
+    fact_fields: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    # what the evaluation steps work out once per compiled policy (engine.evaluate, findings,
+    # score, explain); not an init field, so dataclasses.replace() starts a copy with none
+    plans: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:
-    canonical = json.dumps([policy.model_dump(mode="json", by_alias=True),
-                            catalog.model_dump(mode="json")], sort_keys=True,
-                           separators=(",", ":"))
+    # the text of json.dumps([policy, catalog], sort_keys=True, separators=(",", ":"))
+    canonical = f"[{_canonical(policy.model_dump(mode='json', by_alias=True))}," \
+        f"{_catalog_text(catalog)}]"
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+_CATALOG_TEXT: dict[int, tuple[Catalog, str]] = {}
+
+
+def _catalog_text(catalog: Catalog) -> str:
+    """A catalog's canonical text, kept per catalog object (frozen; few per process)."""
+    kept = _CATALOG_TEXT.get(id(catalog))
+    if kept is None or kept[0] is not catalog:
+        if len(_CATALOG_TEXT) >= 64:
+            _CATALOG_TEXT.clear()
+        kept = _CATALOG_TEXT[id(catalog)] = (catalog, _canonical(catalog.model_dump(mode="json")))
+    return kept[1]
 
 
 def compile_policy(policy: Policy, catalog: Catalog, doc: Document | None = None) -> CompiledPolicy:
@@ -158,6 +181,9 @@ class _Compiler:
             {d.fact for d in policy.derive}
         self.branch_tests: dict[str, list[Leaf]] = {}
         self.joins: dict[str, list[tuple[str, str]]] = {}
+        self.hash = ""                              # the policy's content hash, set by run()
+        self._derived_names: set[str] | None = None
+        self._map_shares: dict[str, Indicator] = {}
 
     # --- reporting ---------------------------------------------------------------------------
     def problem(self, loc: cx.Loc, message: str, hint: str | None = None, *,
@@ -187,10 +213,12 @@ class _Compiler:
                        for i, d in enumerate(self.policy.derive)}
         rules = {r.id: self.compile_rule(i, r) for i, r in enumerate(self.policy.rules)}
         order = self.order_derivations(derivations)
+        self.hash = policy_hash(self.policy, self.catalog)
         rulesets, engine_rules = self.pack(rules, derivations)
         self.check_fields()
-        return CompiledPolicy(self.policy, self.catalog, policy_hash(self.policy, self.catalog),
-                              rules, derivations, order, self.computed, rulesets, engine_rules)
+        return CompiledPolicy(self.policy, self.catalog, self.hash,
+                              rules, derivations, order, self.computed, rulesets, engine_rules,
+                              fact_fields=self.fact_fields())
 
     def compile_rule(self, index: int, rule: Any) -> CompiledRule:
         loc = ("rules", index)
@@ -358,7 +386,7 @@ class _Compiler:
         if indicator.type == IndicatorType.SHARE_MAP:
             if key not in (indicator.keys or []):
                 return self.fail(cmp, *_share_map_key_problem(base, key, indicator.keys or []))
-            indicator = indicator.model_copy(update={"type": IndicatorType.SHARE, "keys": None})
+            indicator = self.share_of_map(base, indicator)
         elif key:
             return self.fail(cmp, f"'{base}' has no keys; only share maps are read as name.key")
         try:
@@ -367,7 +395,16 @@ class _Compiler:
             return self.fail(cmp, f"{name}: {exc}")
 
     def is_derived(self, name: str) -> bool:
-        return any(fact == name for fact, _ in self.derived_facts)
+        if self._derived_names is None:
+            self._derived_names = {fact for fact, _ in self.derived_facts}
+        return name in self._derived_names
+
+    def share_of_map(self, base: str, indicator: Indicator) -> Indicator:
+        """A share map's key read as a share (one copy per map, not per comparison)."""
+        if base not in self._map_shares:
+            self._map_shares[base] = indicator.model_copy(
+                update={"type": IndicatorType.SHARE, "keys": None})
+        return self._map_shares[base]
 
     def derived_leaf(self, cmp: cx.Compare, name: str, op: str, value: Any,
                      check: Check) -> list[Leaf | None]:
@@ -466,16 +503,23 @@ class _Compiler:
                           for b in r.applies_when.when_true + r.applies_when.when_false]
             names += [(b, "rule", r_id) for b in r.require.when_true + r.require.when_false]
         shards: list[dict[str, Any]] = []
-        counts: list[Counter] = []
+        shard_tests: set[tuple[str, str]] = set()
+        per_field: Counter = Counter()           # distinct tests per field in the last shard
+        over = False                             # some field of the last shard is over the cap
         for name, _, _ in names:
-            tests = Counter(_test_key(leaf) for leaf in self.branch_tests[name])
-            if not shards or len(shards[-1]) >= MAX_BRANCHES_PER_RULESET or \
-                    _over_field_cap(counts[-1], tests):
+            tests = {_test_key(leaf) for leaf in self.branch_tests[name]} - shard_tests
+            added = Counter(f for f, _ in tests)
+            if not shards or len(shards[-1]) >= MAX_BRANCHES_PER_RULESET or over or \
+                    any(per_field[f] + n > MAX_TESTS_PER_FIELD for f, n in added.items()):
                 shards.append({})
-                counts.append(Counter())
+                shard_tests, per_field = set(), Counter()
+                tests = {_test_key(leaf) for leaf in self.branch_tests[name]}
+                added = Counter(f for f, _ in tests)
             shards[-1][name] = self.engine_rule(name)
-            counts[-1].update(t for t in tests if t not in counts[-1])
-        digest = policy_hash(self.policy, self.catalog)[:12]
+            shard_tests |= tests
+            per_field.update(added)
+            over = over or any(per_field[f] > MAX_TESTS_PER_FIELD for f in added)
+        digest = self.hash[:12]
         rulesets = [(f"{self.policy.name}@{digest}:{i}", shard) for i, shard in enumerate(shards)]
         return rulesets, {b: (kind, i) for b, kind, i in names}
 
@@ -487,21 +531,43 @@ class _Compiler:
                                               {"value": value}]}})
         return {"all": terms}
 
+    def fact_fields(self) -> dict[str, tuple[str, ...] | None]:
+        """Every fact field some engine rule tests, with the sub-keys read under it."""
+        keys: dict[str, set[str] | None] = {}
+        for leaf in (leaf for leaves in self.branch_tests.values() for leaf in leaves):
+            base, _, key = leaf.field.partition(".")
+            if key:
+                keys[base] = (keys.get(base) or set()) | {key}
+            else:
+                keys.setdefault(base, None)
+        return {name: tuple(sorted(sub)) if sub else None for name, sub in sorted(keys.items())}
+
     def check_fields(self) -> None:
-        fields = set(RESERVED_FIELDS) | set(self.computed)
-        for name, indicator in self.catalog.indicators.items():
-            subkeys = indicator.keys or indicator.values if indicator.type in (
-                IndicatorType.SHARE_MAP, IndicatorType.SET) else None
-            fields |= {f"{name}.{k}" for k in subkeys} if subkeys else {name}
+        fields = _catalog_fields(self.catalog) | set(self.computed)
         if len(fields) > MAX_FIELDS:
             self.problem(("indicators",), f"{len(fields)} fact fields; the engine allows "
                          f"{MAX_FIELDS}")
         seen: dict[int, str] = {}
         for name in sorted(fields):
-            other = seen.setdefault(fnv1a_32(name), name)
+            other = seen.setdefault(_FNV.get(name) or fnv1a_32(name), name)
             if other != name:
                 self.problem(("indicators",), f"field names '{other}' and '{name}' collide in "
                              "the engine's 32-bit hash; rename one")
+
+
+_FNV: dict[str, int] = {}       # the hashes of the catalog's field names, worked out once
+
+
+def _catalog_fields(catalog: Catalog) -> set[str]:
+    """The fact fields a catalog defines, plus the engine's own."""
+    fields = set(RESERVED_FIELDS)
+    for name, indicator in catalog.indicators.items():
+        subkeys = indicator.keys or indicator.values if indicator.type in (
+            IndicatorType.SHARE_MAP, IndicatorType.SET) else None
+        fields |= {f"{name}.{k}" for k in subkeys} if subkeys else {name}
+    if len(_FNV) < 100_000:
+        _FNV.update((name, fnv1a_32(name)) for name in fields if name not in _FNV)
+    return fields
 
 
 def _quote_width(doc: Document, loc: cx.Loc) -> int:
@@ -528,24 +594,21 @@ def _test_key(leaf: Leaf) -> tuple[str, str]:
     return (leaf.field, f"{leaf.op}{leaf.value!r}")
 
 
-def _over_field_cap(current: Counter, new_tests: Counter) -> bool:
-    per_field = Counter(f for f, _ in current)
-    for test in new_tests:
-        if test not in current:
-            per_field[test[0]] += 1
-    return any(n > MAX_TESTS_PER_FIELD for n in per_field.values())
+_SHARE = IndicatorType.SHARE
 
 
 def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:
     """Engine tests for `name op value`, checked against the indicator's type."""
     kind = indicator.type
-    if kind in NUMERIC_TYPES:
-        _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply to a number")
-        _require(isinstance(value, int | float) and not isinstance(value, bool),
-                 f"is a number ({kind.value}); compare it with a number, not {value!r}")
+    if kind in NUMERIC_TYPES:         # the common case: messages are written only on failure
+        if not (op in _ENGINE_OPS or op == "=="):
+            raise ValueError(f"'{op}' does not apply to a number")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(f"is a number ({kind.value}); compare it with a number, "
+                             f"not {value!r}")
         _require(not too_large(value), "the limit is too large to compare (over 1e300)")
-        if kind == IndicatorType.SHARE:
-            _require(0 <= value <= 1, f"a share is a fraction 0..1 (20% is 0.2), not {value}")
+        if kind == _SHARE and not 0 <= value <= 1:
+            raise ValueError(f"a share is a fraction 0..1 (20% is 0.2), not {value}")
         return [Leaf(name, op, value)]
     if kind == IndicatorType.BOOL:
         _require(op in ("==", "!=") and isinstance(value, bool),

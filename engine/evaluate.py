@@ -11,21 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from engine import conditions as cx
 from engine import rete
 from engine.compile import CompiledPolicy
-from engine.models import Catalog, IndicatorType, Profile
+from engine.models import Catalog, Figure, IndicatorType, Profile
 
 
 def profile_values(profile: Profile) -> dict[str, Any]:
     """indicator -> plain value, absent or null figures left out (they are unknown)."""
     values = {}
-    for name in profile.indicators:
-        figure = profile.figure(name)
-        if figure is not None and figure.value is not None:
-            values[name] = figure.value
+    for name, raw in profile.indicators.items():
+        value = raw.value if isinstance(raw, Figure) else raw     # a bare value is its figure
+        if value is not None:
+            values[name] = value
     return values
 
 
@@ -85,6 +88,159 @@ def compute(term: cx.Term, values: dict[str, Any]) -> float | None:
 def fire(compiled: CompiledPolicy, values: dict[str, Any],
          follow: rete.Follow | None = None) -> set[str]:
     """Engine rule names the partner's fact satisfies, chaining what `follow` derives."""
-    network = rete.network_for(compiled.rulesets)
-    payload = rete.profile_payload(engine_fields(values, compiled))
-    return network.fire(payload, follow)
+    plan = fact_plan(compiled)
+    fragments = (_fragment(spec, _value_for(spec, values)) for spec in plan.fields)
+    return fire_payload(compiled, rete.fragments_payload([f for f in fragments if f]), follow)
+
+
+def fire_payload(compiled: CompiledPolicy, payload: str,
+                 follow: rete.Follow | None = None) -> set[str]:
+    """Engine rule names a prepared fact (see `prepare`) satisfies."""
+    return rete.network_for(compiled.rulesets, fact_plan(compiled).network_key).fire(payload,
+                                                                                     follow)
+
+
+# --- the fact, worked out once per policy and once per profile ------------------------------
+#
+# A policy reads a few of the catalog's fields, so the fact carries only those (the engine
+# parses every field of every fact, and echoes the whole fact in each fired rule's message).
+# Each field is encoded and serialised once per profile: a `Spec` says how (it holds
+# everything the encoding depends on), so specs are shared by every policy that reads the
+# field the same way, and a sweep over many policy variants serialises each figure once.
+
+Spec = tuple[str, str, Any]       # (fact field, how it is encoded, what the encoding needs)
+
+
+@dataclass(frozen=True)
+class FactPlan:
+    fields: tuple[Spec, ...]
+    computed: tuple[tuple[str, cx.Term], ...]
+    network_key: str
+
+
+def fact_plan(compiled: CompiledPolicy) -> FactPlan:
+    plan = compiled.plans.get("fact")
+    if plan is None:
+        plan = compiled.plans["fact"] = _build_fact_plan(compiled)
+    return plan
+
+
+def _build_fact_plan(compiled: CompiledPolicy) -> FactPlan:
+    specs = []
+    for name, keys in compiled.fact_fields.items():
+        indicator = compiled.catalog.indicators.get(name)
+        if name in compiled.computed:
+            specs.append((name, "computed", compiled.computed[name]))
+        elif indicator is None:
+            specs.append((name, "plain", None))
+        elif indicator.type == IndicatorType.ENUM and indicator.ordered:
+            specs.append((name, "rank", tuple(indicator.values or ())))
+        elif indicator.type == IndicatorType.SET:
+            specs.append((name, "set", keys or ()))
+        elif indicator.type == IndicatorType.SHARE_MAP:
+            specs.append((name, "map", keys or ()))
+        elif indicator.type == IndicatorType.DATE:
+            specs.append((name, "date", None))
+        else:
+            specs.append((name, "plain", None))
+    return FactPlan(tuple(specs), tuple(compiled.computed.items()),
+                    rete.network_key(compiled.rulesets))
+
+
+def _value_for(spec: Spec, values: dict[str, Any]) -> Any:
+    name, how, term = spec
+    return compute(term, values) if how == "computed" else values.get(name)
+
+
+def _fragment(spec: Spec, value: Any) -> str | None:
+    """`"field":<engine JSON>` for one fact field; None when it is left out (unknown)."""
+    encoded = _encode_spec(spec, value)
+    return None if encoded is None else rete.fact_field(spec[0], encoded)
+
+
+def _encode_spec(spec: Spec, value: Any) -> Any:
+    _, how, detail = spec
+    if value is None or how in ("plain", "computed"):
+        return value
+    if how == "rank":
+        return detail.index(value)
+    if how == "set":
+        return {member: member in value for member in detail}
+    if how == "date":
+        return value.toordinal() if isinstance(value, dt.date) else value
+    shares = {key: value[key] for key in detail if key in value} \
+        if isinstance(value, dict) else None                  # a share map: the keys read
+    return shares or None
+
+
+class _Known:
+    """One profile's known values and serialised fact fields, worked out as they are asked."""
+
+    __slots__ = ("computed", "fragments", "kept", "profile", "values")
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile            # held, so its id cannot be reused while cached
+        self.values = profile_values(profile)
+        self.fragments: dict[Spec, str | None] = {}
+        self.computed: dict[str, float | None] = {}
+        self.kept: dict[tuple[str, int], tuple[object, Any]] = {}
+
+    def fragment(self, spec: Spec) -> str | None:
+        try:
+            return self.fragments[spec]
+        except KeyError:
+            value = self.computed_value(spec[0], spec[2]) if spec[1] == "computed" \
+                else self.values.get(spec[0])
+            fragment = self.fragments[spec] = _fragment(spec, value)
+            return fragment
+
+    def computed_value(self, name: str, term: cx.Term) -> float | None:
+        try:
+            return self.computed[name]
+        except KeyError:
+            value = self.computed[name] = compute(term, self.values)
+            return value
+
+
+MAX_KNOWN_PROFILES = 1024   # a sweep evaluates the same few hundred profiles many times
+_KNOWN: dict[int, _Known] = {}
+_KNOWN_LOCK = threading.Lock()
+
+
+def _known(profile: Profile) -> _Known:
+    """Profiles are frozen, so what is read from one is kept, keyed by the object itself."""
+    entry = _KNOWN.get(id(profile))
+    if entry is not None and entry.profile is profile:
+        return entry
+    entry = _Known(profile)
+    with _KNOWN_LOCK:
+        while len(_KNOWN) >= MAX_KNOWN_PROFILES:
+            del _KNOWN[next(iter(_KNOWN))]             # the oldest first
+        _KNOWN[id(profile)] = entry
+    return entry
+
+
+def kept(profile: Profile, key: tuple[str, object], build: Callable[[], Any]) -> Any:
+    """build() once per profile and (what, of which object), e.g. ("observations", catalog):
+    for what depends only on the profile and that object, both frozen. The result is shared,
+    so it must be immutable too."""
+    what, of = key
+    entries = _known(profile).kept
+    entry = entries.get((what, id(of)))
+    if entry is None or entry[0] is not of:
+        entry = entries[(what, id(of))] = (of, build())
+    return entry[1]
+
+
+def prepare(compiled: CompiledPolicy, profile: Profile) -> tuple[dict[str, Any], str]:
+    """The profile's values (with computed fields, as `with_computed` gives them) and the
+    engine fact of this policy, from what is kept per profile."""
+    plan = fact_plan(compiled)
+    known = _known(profile)
+    values = dict(known.values)
+    for name, term in plan.computed:
+        computed = known.computed_value(name, term)
+        if computed is not None:
+            values[name] = computed
+    fragment = known.fragment
+    return values, rete.fragments_payload([f for spec in plan.fields if (f := fragment(spec))])

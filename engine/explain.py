@@ -9,12 +9,14 @@ the limit and negative past it, in the indicator's unit.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from dataclasses import dataclass
 from typing import Any
 
 from engine import conditions as cx
 from engine.compile import COMPUTED_PREFIX, CompiledPolicy, CompiledRule
 from engine.compile import Check as CompiledCheck
-from engine.evaluate import compute, lookup
+from engine.evaluate import compute, kept, lookup
 from engine.findings import truth
 from engine.models import Catalog, Indicator, IndicatorType, Profile
 from engine.results import Because, Check, FactStatus, Finding, Observation, Provenance, Verdict
@@ -30,32 +32,44 @@ def show(indicator: Indicator | None, value: Any) -> str:
     """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes."""
     if value is None:
         return "unknown"
+    if type(value) in _PLAIN_NUMBERS:           # the common case first (bool is not among them)
+        return _show_number(indicator.type if indicator else None, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, tuple | list):
+    if isinstance(value, _SEQUENCES):
         return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):       # a share map: "steel 55%, aluminium 48%"
         return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v)}"
                          for key, v in value.items()) or "none"
-    if not isinstance(value, int | float):
+    if not isinstance(value, _PLAIN_NUMBERS):
         return str(value)
     return _show_number(indicator.type if indicator else None, value)
 
 
+# looked up once: enum members and type unions are slow to build in a function run per check
+_PLAIN_NUMBERS = (int, float)
+_SEQUENCES = (tuple, list)
+_PERCENT_SHARES = frozenset({IndicatorType.SHARE, IndicatorType.SHARE_MAP})
+_POINT_SHARES = frozenset({IndicatorType.SHARE, IndicatorType.SHARE_MAP,
+                           IndicatorType.SHARE_CHANGE})
+_SHARE_CHANGE, _USD_BN = IndicatorType.SHARE_CHANGE, IndicatorType.USD_BN
+_PCT, _PP = IndicatorType.PCT, IndicatorType.PP
+
+
 def _show_number(kind: IndicatorType | None, value: float) -> str:
-    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
+    if kind in _PERCENT_SHARES:
         return f"{_num(value * 100)}%"
-    if kind == IndicatorType.SHARE_CHANGE:
+    if kind == _SHARE_CHANGE:
         sign = "+" if value > 0 else "-" if value < 0 else ""
         points = _num(abs(value) * 100)
         return f"{sign}{points} {'point' if points == '1' else 'points'}"
-    if kind == IndicatorType.USD_BN:
+    if kind == _USD_BN:
         return f"${_num(value)} bn"
-    if kind == IndicatorType.PCT:
+    if kind == _PCT:
         return f"{_num(value)}%"
-    if kind == IndicatorType.PP:
+    if kind == _PP:
         return f"{value:+g} pp"
     return _num(value)
 
@@ -63,12 +77,12 @@ def _show_number(kind: IndicatorType | None, value: float) -> str:
 def show_gap(indicator: Indicator | None, gap: float) -> str:
     """A distance between a value and its limit, in the indicator's unit."""
     kind = indicator.type if indicator else None
-    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP, IndicatorType.SHARE_CHANGE):
+    if kind in _POINT_SHARES:
         points = _num(gap * 100)
         return f"{points} point" if points == "1" else f"{points} points"
-    if kind == IndicatorType.USD_BN:
+    if kind == _USD_BN:
         return f"${_num(gap)} bn"
-    if kind in (IndicatorType.PCT, IndicatorType.PP):
+    if kind in (_PCT, _PP):
         return f"{_num(gap)} pp"
     return _num(gap)
 
@@ -98,23 +112,51 @@ def label_of(catalog: Catalog, name: str) -> str:
 
 def explain_compare(cmp: cx.Compare, catalog: Catalog, values: dict[str, Any],
                     facts: dict[tuple[str, str], FactStatus]) -> Check:
-    left, right, op = cmp.left, cmp.right, cmp.op
-    if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
-        left, right = right, left
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-    name = left.name if isinstance(left, cx.Ref) else _term_text(left, catalog)
-    if isinstance(left, cx.Ref) and (name, _lit(right)) in facts:
-        return _fact_check(name, op, _lit(right), facts)
-    observed = lookup(values, name) if isinstance(left, cx.Ref) else compute(left, values)
-    limit = _lit(right) if isinstance(right, cx.Lit) else compute(right, values)
-    indicator = indicator_of(catalog, name) if isinstance(left, cx.Ref) else None
-    holds = _holds(observed, op, limit, indicator)
+    return _explain(_Comparison.of(cmp, catalog), values, facts)
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """A comparison with what does not depend on the partner worked out once per policy:
+    which side is the indicator, its label, and the limit in words when it is a literal."""
+
+    left: cx.Term
+    op: str
+    right: cx.Term
+    name: str
+    is_ref: bool
+    lit: Any
+    indicator: Indicator | None
+    label: str
+    bound: str | None            # show(indicator, limit) for a literal limit
+
+    @staticmethod
+    def of(cmp: cx.Compare, catalog: Catalog) -> _Comparison:
+        left, right, op = cmp.left, cmp.right, cmp.op
+        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
+            left, right = right, left
+            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        is_ref = isinstance(left, cx.Ref)
+        name = left.name if is_ref else _term_text(left, catalog)
+        indicator = indicator_of(catalog, name) if is_ref else None
+        label = label_of(catalog, name) if is_ref else name
+        bound = show(indicator, _lit(right)) if isinstance(right, cx.Lit) else None
+        return _Comparison(left, op, right, name, is_ref, _lit(right), indicator, label, bound)
+
+
+def _explain(c: _Comparison, values: dict[str, Any],
+             facts: dict[tuple[str, str], FactStatus]) -> Check:
+    name, op = c.name, c.op
+    if c.is_ref and (name, c.lit) in facts:
+        return _fact_check(name, op, c.lit, facts)
+    observed = lookup(values, name) if c.is_ref else compute(c.left, values)
+    limit = c.lit if c.bound is not None else compute(c.right, values)
+    holds = _holds(observed, op, limit, c.indicator)
     margin = _margin(observed, op, limit)
-    label = label_of(catalog, name) if isinstance(left, cx.Ref) else name
-    text = _sentence(label, indicator, observed, op, limit, margin, holds)
-    gap = show_gap(indicator, abs(margin)) if margin is not None else ""
+    text = _sentence(c.label, c.indicator, observed, op, limit, margin, holds, c.bound)
+    gap = show_gap(c.indicator, abs(margin)) if margin is not None else ""
     return Check(name, op, _plain(observed), _plain(limit), margin, holds, text,
-                 show(indicator, observed), show(indicator, limit), gap)
+                 show(c.indicator, observed), show(c.indicator, limit), gap)
 
 
 def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
@@ -154,20 +196,24 @@ def _holds(observed: Any, op: str, limit: Any, indicator: Indicator | None) -> b
         observed, limit = rank(observed), rank(limit)
     if isinstance(limit, str) and isinstance(observed, dt.date):
         limit = dt.date.fromisoformat(limit)
-    return {
-        "<=": lambda: observed <= limit, ">=": lambda: observed >= limit,
-        "<": lambda: observed < limit, ">": lambda: observed > limit,
-        "==": lambda: observed == limit, "!=": lambda: observed != limit,
-        "in": lambda: observed in limit, "not in": lambda: observed not in limit,
-        "includes": lambda: limit in observed, "excludes": lambda: limit not in observed,
-    }[op]()
+    return _OPERATORS[op](observed, limit)
+
+
+_OPERATORS = {
+    "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
+    "==": operator.eq, "!=": operator.ne,
+    "in": lambda observed, limit: observed in limit,
+    "not in": lambda observed, limit: observed not in limit,
+    "includes": operator.contains, "excludes": lambda observed, limit: limit not in observed,
+}
 
 
 def _margin(observed: Any, op: str, limit: Any) -> float | None:
-    numeric = (isinstance(observed, int | float) and isinstance(limit, int | float)
-               and not isinstance(observed, bool) and not isinstance(limit, bool))
-    if not numeric:
-        return None
+    if type(observed) not in _PLAIN_NUMBERS or type(limit) not in _PLAIN_NUMBERS:
+        numeric = (isinstance(observed, _PLAIN_NUMBERS) and isinstance(limit, _PLAIN_NUMBERS)
+                   and not isinstance(observed, bool) and not isinstance(limit, bool))
+        if not numeric:
+            return None
     if op in ("<=", "<"):
         return round(limit - observed, 10)
     if op in (">=", ">"):
@@ -176,8 +222,9 @@ def _margin(observed: Any, op: str, limit: Any) -> float | None:
 
 
 def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, limit: Any,
-              margin: float | None, holds: bool | None) -> str:
-    seen, bound = show(indicator, observed), show(indicator, limit)
+              margin: float | None, holds: bool | None, bound: str | None = None) -> str:
+    seen = show(indicator, observed)
+    bound = show(indicator, limit) if bound is None else bound
     if holds is None:
         return f"{label} is unknown (required: {f'{_VERB[op]} {bound}'.strip()})"
     if margin == 0 and op == ">" and not holds:
@@ -208,6 +255,11 @@ def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, l
 # --- a whole finding -------------------------------------------------------------------------
 
 def observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]:
+    """The profile's figures in words; worked out once per profile and catalog (both frozen)."""
+    return kept(profile, ("observations", catalog), lambda: _observations(profile, catalog))
+
+
+def _observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]:
     result = []
     for name in sorted(profile.indicators):
         figure = profile.figure(name)
@@ -224,21 +276,48 @@ def observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]:
 def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                  values: dict[str, Any], facts: dict[tuple[str, str], FactStatus],
                  code: str, fired: set[str]) -> Finding:
-    model = rule.rule
-    catalog = compiled.catalog
-    # `not` pushed onto the comparisons, so each check's margin and words face the right way
-    checks = tuple(explain_compare(c, catalog, values, facts)
-                   for c in cx.comparisons(cx.push_not(rule.require.tree)))
+    plan = _rule_plan(compiled, rule)
+    checks = tuple(_explain(c, values, facts) for c in plan.comparisons)
     primary = _primary(checks, verdict)
-    observed = {name: _plain(lookup(values, name)) for name in sorted(rule.require.reads)
-                if not name.startswith(COMPUTED_PREFIX)}
-    because = tuple(_because(compiled, fact, values, facts, set())
-                    for fact in sorted(rule.require.derived_reads))
+    observed = {name: _plain(lookup(values, name)) for name in plan.observed}
+    because = tuple(_because(compiled, fact, values, facts, set()) for fact in plan.derived)
     message = _message(compiled, rule, verdict, checks, primary, values, code, facts, fired)
-    return Finding(model.id, model.demand, model.title, verdict, model.severity.value,
-                   float(model.weight), observed, primary.limit if primary else None,
-                   primary.margin if primary else None, message, tuple(model.sources),
-                   because, checks, model.limit_basis)
+    return Finding(plan.id, plan.demand, plan.title, verdict, plan.severity, plan.weight,
+                   observed, primary.limit if primary else None,
+                   primary.margin if primary else None, message, plan.sources, because, checks,
+                   plan.limit_basis)
+
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """What a rule's findings share, whoever the partner."""
+
+    rule: CompiledRule
+    # `not` pushed onto the comparisons, so each check's margin and words face the right way
+    comparisons: tuple[_Comparison, ...]
+    observed: tuple[str, ...]                  # the figures it reads, sorted
+    derived: tuple[tuple[str, str], ...]       # the derived facts it reads, sorted
+    id: str
+    demand: str
+    title: str
+    severity: str
+    weight: float
+    sources: tuple[str, ...]
+    limit_basis: str | None
+
+
+def _rule_plan(compiled: CompiledPolicy, rule: CompiledRule) -> _RulePlan:
+    plans = compiled.plans.setdefault("explain", {})
+    plan = plans.get(rule.rule.id)
+    if plan is None or plan.rule is not rule:
+        model, catalog = rule.rule, compiled.catalog
+        plan = plans[model.id] = _RulePlan(
+            rule, tuple(_Comparison.of(c, catalog)
+                        for c in cx.comparisons(cx.push_not(rule.require.tree))),
+            tuple(n for n in sorted(rule.require.reads) if not n.startswith(COMPUTED_PREFIX)),
+            tuple(sorted(rule.require.derived_reads)), model.id, model.demand, model.title,
+            model.severity.value, float(model.weight), tuple(model.sources), model.limit_basis)
+    return plan
 
 
 def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:

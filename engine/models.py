@@ -34,7 +34,7 @@ Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | dt.date
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 # --- the indicator catalog -------------------------------------------------------------------

@@ -18,6 +18,7 @@ hash collisions); rete trusts it.
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -66,6 +67,30 @@ def _write(value: Any) -> str:
 def profile_payload(fields: Mapping[str, Any]) -> str:
     """The profile fact as the engine reads it; serialised once per partner."""
     return engine_json({**fields, "kind": "profile", "sid": SID, "id": FACT_ID})
+
+
+_FACT_TAIL = engine_json({"kind": "profile", "sid": SID, "id": FACT_ID})[1:]
+
+
+def fact_field(name: str, value: Any) -> str:
+    """One field of a profile fact, `"name":<engine JSON>`, to be joined by fragments_payload."""
+    key = f'"{name}"' if name.isascii() and name.isidentifier() else \
+        json.dumps(name, ensure_ascii=False)
+    kind = type(value)
+    if kind is float and math.isfinite(value):       # the common cases, as json.dumps writes
+        text = float.__repr__(value)                 # them, without its general machinery
+        return f"{key}:{_write(value) if 'e' in text else text}"
+    if kind is int:
+        return f"{key}:{int.__repr__(value)}"
+    if kind is bool:
+        return f"{key}:{'true' if value else 'false'}"
+    return f"{key}:{engine_json(value)}"
+
+
+def fragments_payload(fragments: list[str]) -> str:
+    """The profile fact from fields serialised by `fact_field` (the same text as
+    profile_payload of those fields, without serialising them again)."""
+    return "{" + ",".join(fragments) + "," + _FACT_TAIL if fragments else "{" + _FACT_TAIL
 
 
 def derived_payload(kind: str, name: str, value: str) -> str:
@@ -162,12 +187,17 @@ _NETWORKS: OrderedDict[str, Network] = OrderedDict()
 _NETWORKS_LOCK = threading.Lock()
 
 
-def network_for(rulesets: list[tuple[str, dict[str, Any]]]) -> Network:
+def network_key(rulesets: list[tuple[str, dict[str, Any]]]) -> str:
+    return "|".join(name for name, _ in rulesets)
+
+
+def network_for(rulesets: list[tuple[str, dict[str, Any]]], key: str | None = None) -> Network:
     """The engine network for these rulesets, created once per process (names carry a hash of
     the policy's content, so a changed policy is a new network). The least recently used
     network beyond MAX_NETWORKS is deleted from the engine, so sweeps and property runs that
-    compile thousands of variants keep memory flat."""
-    key = "|".join(name for name, _ in rulesets)
+    compile thousands of variants keep memory flat. `key` is network_key(rulesets), passed by
+    callers that keep it rather than join the names on every evaluation."""
+    key = key or network_key(rulesets)
     with _NETWORKS_LOCK:
         network = _NETWORKS.get(key)
         if network is None:

@@ -10,9 +10,10 @@ With nothing to judge there is no score and no tier (never a pass).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from operator import countOf
 
+from engine.compile import CompiledPolicy
 from engine.models import Policy, Scoring, Tier
 from engine.results import Verdict
 
@@ -41,11 +42,25 @@ def counted(verdict: Verdict, scoring: Scoring) -> Verdict:
 
 
 def totals(items: list[Weighted], scoring: Scoring) -> Totals:
-    counts = Counter(item.verdict.value for item in items)
-    items = [Weighted(i.demand, i.weight, counted(i.verdict, scoring)) for i in items]
-    known = sum(i.weight for i in items if i.verdict in (Verdict.SATISFIED, Verdict.VIOLATED))
-    unknown = sum(i.weight for i in items if i.verdict == Verdict.UNKNOWN)
-    earned = sum(i.weight for i in items if i.verdict == Verdict.SATISFIED)
+    counts = dict.fromkeys(_VERDICTS, 0)
+    known = unknown = earned = 0          # summed in the items' order, as always
+    for item in items:
+        verdict, weight = item.verdict, item.weight
+        counts[verdict] += 1
+        if verdict is _EXCEPTED:          # counted as the policy's `excepted` says
+            verdict = counted(verdict, scoring)
+        if verdict is _SATISFIED:
+            known += weight
+            earned += weight
+        elif verdict is _VIOLATED:
+            known += weight
+        elif verdict is _UNKNOWN:
+            unknown += weight
+    return _totals(counts, known, unknown, earned, scoring)
+
+
+def _totals(counts: dict[Verdict, int], known: float, unknown: float, earned: float,
+            scoring: Scoring) -> Totals:
     denominator = known
     if scoring.unknowns == "credit":
         earned += unknown * scoring.unknown_credit
@@ -55,12 +70,88 @@ def totals(items: list[Weighted], scoring: Scoring) -> Totals:
     # rule judged on known data there is no score, whatever credit unknowns get (never a pass)
     score = round(100.0 * earned / denominator, 1) if known else None
     coverage = known / applicable if applicable else 0.0
-    return Totals(score, coverage, {v.value: counts.get(v.value, 0) for v in Verdict})
+    return Totals(score, coverage, {value: counts[v] for v, value in _VERDICTS.items()})
+
+
+# looked up once: an enum member or its .value is a slow attribute in a loop run per rule
+_VERDICTS = {v: v.value for v in Verdict}
+_SATISFIED, _VIOLATED, _UNKNOWN = Verdict.SATISFIED, Verdict.VIOLATED, Verdict.UNKNOWN
+_NOT_APPLICABLE, _EXCEPTED = Verdict.NOT_APPLICABLE, Verdict.EXCEPTED
+
+
+@dataclass(frozen=True)
+class WeightPlan:
+    """Per rule, its Weighted for each verdict (immutable, so shared by every evaluation);
+    the rules grouped by weight when every weight is whole (None otherwise); the tier each
+    capping rule caps at."""
+
+    weighted: dict[str, dict[Verdict, Weighted]]
+    by_weight: tuple[tuple[int, tuple[str, ...]], ...] | None
+    caps: dict[str, str]
+
+
+def weight_plan(compiled: CompiledPolicy) -> WeightPlan:
+    plan = compiled.plans.get("weights")
+    if plan is None:
+        rules = {r_id: r.rule for r_id, r in compiled.rules.items()}
+        groups: dict[int, list[str]] = {}
+        for r_id, rule in rules.items():
+            groups.setdefault(rule.weight, []).append(r_id)
+        whole = all(type(rule.weight) is int for rule in rules.values())
+        plan = compiled.plans["weights"] = WeightPlan(
+            {r_id: {v: Weighted(rule.demand, rule.weight, v) for v in Verdict}
+             for r_id, rule in rules.items()},
+            tuple((w, tuple(ids)) for w, ids in groups.items()) if whole else None,
+            {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier})
+    return plan
+
+
+def weigh(compiled: CompiledPolicy,
+          verdicts: dict[str, Verdict]) -> tuple[list[Weighted], dict[str, str]]:
+    """The weighted verdicts, and the violated rules that cap the tier (rule -> tier)."""
+    plan = weight_plan(compiled)
+    weighted = list(map(dict.__getitem__, map(plan.weighted.__getitem__, verdicts),
+                        verdicts.values()))
+    # an excepted violation caps only when the policy still counts it as violated
+    capping = (_VIOLATED, _EXCEPTED) if compiled.policy.scoring.excepted == "violated" else \
+        (_VIOLATED,)
+    caps = {r: tier for r, tier in plan.caps.items() if verdicts.get(r) in capping}
+    return weighted, caps
+
+
+def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict],
+                   weighted: list[Weighted]) -> Totals:
+    """totals(weighted, the policy's scoring) for all the policy's verdicts. With whole
+    weights it counts verdicts per weight (in C, not rule by rule in Python): the sums are
+    then the same exact integers."""
+    plan = weight_plan(compiled)
+    scoring = compiled.policy.scoring
+    if plan.by_weight is None or len(verdicts) != len(plan.weighted) or \
+            _EXCEPTED in verdicts.values():
+        return totals(weighted, scoring)
+    counts = dict.fromkeys(_VERDICTS, 0)
+    known = unknown = earned = 0
+    for weight, ids in plan.by_weight:
+        group = verdicts.values() if len(plan.by_weight) == 1 else \
+            list(map(verdicts.__getitem__, ids))
+        satisfied, violated = countOf(group, _SATISFIED), countOf(group, _VIOLATED)
+        unknowns = countOf(group, _UNKNOWN)
+        counts[_SATISFIED] += satisfied
+        counts[_VIOLATED] += violated
+        counts[_UNKNOWN] += unknowns
+        counts[_NOT_APPLICABLE] += len(ids) - satisfied - violated - unknowns
+        known += weight * (satisfied + violated)
+        earned += weight * satisfied
+        unknown += weight * unknowns
+    return _totals(counts, known, unknown, earned, scoring)
 
 
 def demand_totals(items: list[Weighted], policy: Policy) -> dict[str, Totals]:
-    return {d.id: totals([i for i in items if i.demand == d.id], policy.scoring)
-            for d in policy.demands}
+    by_demand: dict[str, list[Weighted]] = {d.id: [] for d in policy.demands}
+    for item in items:                       # each demand's items in their order
+        if item.demand in by_demand:
+            by_demand[item.demand].append(item)
+    return {d: totals(demand_items, policy.scoring) for d, demand_items in by_demand.items()}
 
 
 def tier_for(score: float | None, policy: Policy, caps: list[str] = ()) -> Tier | None:
@@ -68,11 +159,15 @@ def tier_for(score: float | None, policy: Policy, caps: list[str] = ()) -> Tier 
     tier that a violated rule's `caps_tier` allows."""
     if score is None:
         return None
-    order = [t.id for t in policy.tiers]
-    index = next(i for i, t in enumerate(policy.tiers) if score >= t.min_score)
-    for cap in caps:
-        index = max(index, order.index(cap))
-    return policy.tiers[index]
+    tiers = policy.tiers
+    index = 0
+    while score < tiers[index].min_score:      # the last tier starts at 0
+        index += 1
+    if caps:
+        order = [t.id for t in tiers]
+        for cap in caps:
+            index = max(index, order.index(cap))
+    return tiers[index]
 
 
 def caps_applied(score: float | None, policy: Policy, caps: dict[str, str]) -> list[str]:
