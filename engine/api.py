@@ -156,27 +156,38 @@ def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
         raise InputError(problems)
 
 
+MAX_VARIANTS = 256      # per compiled policy: a long-lived process sweeping often stays bounded
+
+
+def _variant(compiled: CompiledPolicy, key: tuple, build) -> CompiledPolicy:
+    """A variant of `compiled` built once and kept (the oldest dropped beyond MAX_VARIANTS)."""
+    found = compiled.variants.get(key)
+    if found is None:
+        found = build()
+        if len(compiled.variants) >= MAX_VARIANTS:
+            compiled.variants.pop(next(iter(compiled.variants)))
+        compiled.variants[key] = found
+    return found
+
+
 def with_settings(compiled: CompiledPolicy, settings: tuple[str, ...],
                   option: str = "--set") -> CompiledPolicy:
     """The policy with `--set` changes: each checked like an overlay's, compiled once."""
-    key = ("settings", settings)
-    if key not in compiled.variants:
+    def build() -> CompiledPolicy:
         parsed = [variants.parse_setting(text, option) for text in settings]
         changed = _compile(variants.apply_settings(compiled.source, parsed))
         changed.settings = (*compiled.settings, *settings)
         changed.source_stamps = compiled.source_stamps
         _check_terms(changed)
-        compiled.variants[key] = changed
-    return compiled.variants[key]
+        return changed
+    return _variant(compiled, ("settings", settings), build)
 
 
 def rule_alone(compiled: CompiledPolicy, rule_id: str) -> CompiledPolicy:
     """The policy reduced to one rule (and the inferences), compiled once: a sweep of that
     rule's limit re-judges only this small network at each step."""
-    key = ("alone", rule_id)
-    if key not in compiled.variants:
-        compiled.variants[key] = _compile(variants.rule_alone(compiled.source, rule_id))
-    return compiled.variants[key]
+    return _variant(compiled, ("alone", rule_id),
+                    lambda: _compile(variants.rule_alone(compiled.source, rule_id)))
 
 
 def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
@@ -192,13 +203,12 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
         tuple(r.id for r in compiled.policy.rules if not r.in_force(day))
     if not terms and not dated:
         return compiled
-    key = (tuple(terms), dated)
-    if key not in compiled.variants:
+    def build() -> CompiledPolicy:
         variant = _compile(variants.in_force_on(assembled, day))
         variant.shaped = shaped
         variant.settings = compiled.settings
-        compiled.variants[key] = variant
-    return compiled.variants[key]
+        return variant
+    return _variant(compiled, (tuple(terms), dated), build)
 
 
 def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:

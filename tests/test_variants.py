@@ -353,3 +353,12 @@ def test_a_dated_rule_added_by_a_term_follows_its_own_dates(ws):
     path = _overlay(ws, TERMS.replace("require: {indicator: rerouting_share", dated))
     assert "extra" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
     assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["extra"] == "violated"
+
+
+def test_variants_of_a_policy_stay_bounded(ws, monkeypatch):
+    monkeypatch.setattr(api, "MAX_VARIANTS", 3)
+    compiled = api.load_policy(ws.policy_path)
+    for limit in (0.1, 0.2, 0.3, 0.4, 0.5):
+        api.with_settings(compiled, (f"inputs-share.limit={limit}",))
+    assert len(compiled.variants) == 3
+    assert ("settings", ("inputs-share.limit=0.5",)) in compiled.variants
