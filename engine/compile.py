@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,13 @@ class CompiledPolicy:
     # what the evaluation steps work out once per compiled policy (engine.evaluate, findings,
     # score, explain); not an init field, so dataclasses.replace() starts a copy with none
     plans: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def plan(self, name: str, build: Callable[[CompiledPolicy], Any]) -> Any:
+        """What an evaluation step works out once per compiled policy, kept under `name`."""
+        found = self.plans.get(name)
+        if found is None:
+            found = self.plans[name] = build(self)
+        return found
 
 
 def policy_hash(policy: Policy, catalog: Catalog) -> str:

@@ -119,10 +119,7 @@ class FactPlan:
 
 
 def fact_plan(compiled: CompiledPolicy) -> FactPlan:
-    plan = compiled.plans.get("fact")
-    if plan is None:
-        plan = compiled.plans["fact"] = _build_fact_plan(compiled)
-    return plan
+    return compiled.plan("fact", _build_fact_plan)
 
 
 def _build_fact_plan(compiled: CompiledPolicy) -> FactPlan:

@@ -142,10 +142,7 @@ def unknown_in(plan: VerdictPlan, values: dict[str, Any]) -> set[str] | frozense
 
 
 def verdict_plan(compiled: CompiledPolicy) -> VerdictPlan:
-    plan = compiled.plans.get("verdicts")
-    if plan is None:
-        plan = compiled.plans["verdicts"] = _build_verdict_plan(compiled)
-    return plan
+    return compiled.plan("verdicts", _build_verdict_plan)
 
 
 def _build_verdict_plan(compiled: CompiledPolicy) -> VerdictPlan:

@@ -91,19 +91,20 @@ class WeightPlan:
 
 
 def weight_plan(compiled: CompiledPolicy) -> WeightPlan:
-    plan = compiled.plans.get("weights")
-    if plan is None:
-        rules = {r_id: r.rule for r_id, r in compiled.rules.items()}
-        groups: dict[int, list[str]] = {}
-        for r_id, rule in rules.items():
-            groups.setdefault(rule.weight, []).append(r_id)
-        whole = all(type(rule.weight) is int for rule in rules.values())
-        plan = compiled.plans["weights"] = WeightPlan(
-            {r_id: {v: Weighted(rule.demand, rule.weight, v) for v in Verdict}
-             for r_id, rule in rules.items()},
-            tuple((w, tuple(ids)) for w, ids in groups.items()) if whole else None,
-            {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier})
-    return plan
+    return compiled.plan("weights", _build_weight_plan)
+
+
+def _build_weight_plan(compiled: CompiledPolicy) -> WeightPlan:
+    rules = {r_id: r.rule for r_id, r in compiled.rules.items()}
+    groups: dict[int, list[str]] = {}
+    for r_id, rule in rules.items():
+        groups.setdefault(rule.weight, []).append(r_id)
+    whole = all(type(rule.weight) is int for rule in rules.values())
+    return WeightPlan(
+        {r_id: {v: Weighted(rule.demand, rule.weight, v) for v in Verdict}
+         for r_id, rule in rules.items()},
+        tuple((w, tuple(ids)) for w, ids in groups.items()) if whole else None,
+        {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier})
 
 
 def weigh(compiled: CompiledPolicy,
