@@ -109,13 +109,14 @@ def _compile(assembled: variants.Assembled) -> CompiledPolicy:
     compiled.path = assembled.path
     compiled.catalog_path = str(catalog_path) if catalog_path else None
     compiled.source = assembled
-    _check_exceptions(compiled, assembled)
     return compiled
 
 
 def _check_terms(compiled: CompiledPolicy) -> None:
-    """Every term is compiled once at load, so a bad one is reported with its line now rather
-    than when the first partner it covers is evaluated."""
+    """Checked once at load, against the whole policy: every term is compiled, so a bad one is
+    reported with its line now rather than when the first partner it covers is evaluated, and
+    every exception names a rule (a variant may lack the rule: not yet in force that day)."""
+    _check_exceptions(compiled, compiled.source)
     problems = []
     for index, term in enumerate(compiled.policy.terms):
         _check_term_names(compiled, index, term, problems)

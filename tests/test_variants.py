@@ -362,3 +362,10 @@ def test_variants_of_a_policy_stay_bounded(ws, monkeypatch):
         api.with_settings(compiled, (f"inputs-share.limit={limit}",))
     assert len(compiled.variants) == 3
     assert ("settings", ("inputs-share.limit=0.5",)) in compiled.variants
+
+
+def test_an_exception_for_a_rule_not_yet_in_force_is_no_error_that_day(ws):
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {effective: 2026-06-01}\n"
+                        + EXCEPTION)
+    assert "inputs-share" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
+    assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["inputs-share"] == "excepted"
