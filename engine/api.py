@@ -118,25 +118,13 @@ def _check_terms(compiled: CompiledPolicy) -> None:
     every exception names a rule (a variant may lack the rule: not yet in force that day)."""
     _check_exceptions(compiled, compiled.source)
     problems = []
-    for index, term in enumerate(compiled.policy.terms):
-        _check_term_names(compiled, index, term, problems)
+    for index in range(len(compiled.policy.terms)):
         try:
             _compile(variants.with_terms(compiled.source, [index], compiled.policy.terms)[0])
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise InputError(problems)
-
-
-def _check_term_names(compiled: CompiledPolicy, index: int, term, problems: list) -> None:
-    for i, group in enumerate(term.groups or []):
-        if group not in compiled.policy.groups:
-            problems += compiled.source.error(("terms", index, "groups", i),
-                                              f"no group '{group}'").problems
-    for i, source in enumerate(term.sources):
-        if source not in compiled.policy.sources:
-            problems += compiled.source.error(("terms", index, "sources", i),
-                                              f"no source '{source}'").problems
 
 
 def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
@@ -149,10 +137,6 @@ def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
         if waiver.rule not in rules:
             problems += doc.error(("exceptions", i, "rule"), f"no rule '{waiver.rule}' to except",
                                   hint=did_you_mean(waiver.rule, sorted(rules))).problems
-        for j, source in enumerate(waiver.sources):
-            if source not in compiled.policy.sources:
-                problems += doc.error(("exceptions", i, "sources", j),
-                                      f"no source '{source}'").problems
     if problems:
         raise InputError(problems)
 

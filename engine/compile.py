@@ -251,6 +251,7 @@ class _Compiler:
         self.unique([r.id for r in p.rules] + [d.id for d in p.derive], "rules", "rule")
         self.unique([t.id for t in p.tiers], "tiers", "tier")
         self.check_rule_references()
+        self.check_term_groups()
         self.check_sources()
         self.check_tiers()
         self.check_remedy_indicators()
@@ -285,9 +286,18 @@ class _Compiler:
                 self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
                              did_you_mean(rule.limit_basis, p.sources))
 
+    def check_term_groups(self) -> None:
+        p = self.policy
+        for i, term in enumerate(p.terms):
+            for j, group in enumerate(term.groups or []):
+                if group not in p.groups:
+                    self.problem(("terms", i, "groups", j), f"unknown group '{group}'",
+                                 did_you_mean(group, p.groups))
+
     def check_sources(self) -> None:
         p = self.policy
-        for section, items in (("demands", p.demands), ("rules", p.rules), ("derive", p.derive)):
+        for section, items in (("demands", p.demands), ("rules", p.rules), ("derive", p.derive),
+                               ("terms", p.terms), ("exceptions", p.exceptions)):
             for i, item in enumerate(items):
                 for j, source in enumerate(item.sources):
                     if source not in p.sources:

@@ -369,3 +369,14 @@ def test_an_exception_for_a_rule_not_yet_in_force_is_no_error_that_day(ws):
                         + EXCEPTION)
     assert "inputs-share" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
     assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["inputs-share"] == "excepted"
+
+
+def test_a_term_group_and_an_exception_source_are_checked_like_a_rules(ws):
+    body = TERMS.replace("partners: [VNM]", "groups: [asean]") + \
+        EXCEPTION.replace("    expires: 2026-06-30\n", "    sources: [s2]\n")
+    path = _overlay(ws, "groups: {aseaan: [VNM]}\n" + body)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 7, 14, "unknown group 'asean'")
+    assert "did you mean 'aseaan'" in str(caught.value)
+    assert_input_error(caught.value, path, 24, 15, "unknown source 's2'")
