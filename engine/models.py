@@ -233,6 +233,11 @@ class Scoring(Strict):
     excepted: Literal["excluded", "satisfied", "violated"] = "excluded"
 
 
+def in_force_between(effective: dt.date | None, expires: dt.date | None, day: dt.date) -> bool:
+    """From `effective` through `expires`, both days included; open-ended where absent."""
+    return (effective is None or effective <= day) and (expires is None or day <= expires)
+
+
 class Dated(Strict):
     """In force from `effective` through `expires` (both days included); open-ended if absent."""
 
@@ -246,8 +251,7 @@ class Dated(Strict):
         return self
 
     def in_force(self, on: dt.date) -> bool:
-        return (self.effective is None or self.effective <= on) and \
-            (self.expires is None or on <= self.expires)
+        return in_force_between(self.effective, self.expires, on)
 
 
 class Remedies(Strict):

@@ -19,7 +19,15 @@ from typing import Any
 from engine.catalog import did_you_mean
 from engine.errors import InputError, Problem
 from engine.load import Document, Path_, load_yaml
-from engine.models import Changes, Overlay, RuleChange, ScoringChange, Strict, parse
+from engine.models import (
+    Changes,
+    Overlay,
+    RuleChange,
+    ScoringChange,
+    Strict,
+    in_force_between,
+    parse,
+)
 
 MAX_CHAIN = 16                   # overlays of overlays; far beyond any real use
 LIST_SECTIONS = ("demands", "derive", "rules", "terms", "exceptions")
@@ -62,10 +70,7 @@ class Assembled:
         source, at = self.resolve(loc)
         return source.is_quoted(at)
 
-    def error(self, loc: Path_, message: str, *, key: bool = False,
-              hint: str | None = None, col_offset: int = 0) -> InputError:
-        path, line, col = self.where(loc, key=key)
-        return InputError.at(path, message, line, col + col_offset, hint)
+    error = Document.error          # built on `where`, so it answers from the right file
 
 
 @dataclass
@@ -183,11 +188,9 @@ def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled
     for key in ("name", "title", "version", "description", "indicators", "remedies"):
         if key in raw:
             merge.set(key, raw[key], doc, (key,))
-    for section in ("sources", "groups"):
+    for section in ("sources", "groups", "scoring"):
         for key, value in (raw.get(section) or {}).items():
             merge.put(section, key, value, doc, (section, key))
-    for key, value in (raw.get("scoring") or {}).items():
-        merge.put("scoring", key, value, doc, ("scoring", key))
     if "tiers" in raw:
         merge.set("tiers", raw["tiers"], doc, ("tiers",))
     for section in LIST_SECTIONS:
@@ -266,6 +269,8 @@ def limit_slots(require: Any, loc: Path_ = ("require",)) -> list[Slot]:
 
 
 def _expression_slots(text: str, loc: Path_) -> list[Slot]:
+    if "\n" in text.strip():        # spans are columns of one line
+        return []
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
@@ -273,7 +278,7 @@ def _expression_slots(text: str, loc: Path_) -> list[Slot]:
     lead = len(text) - len(text.lstrip())
     slots = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1) or "\n" in text.strip():
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
             continue
         sides = (node.left, node.comparators[0])
         constant = [s for s in sides if _is_literal(s)]
@@ -324,19 +329,12 @@ def set_limit(item: _Item, name: str | None, value: Any, source: Any,
     slot = choose_slot(item.data.get("require"), name)
     if isinstance(slot, tuple):
         return slot
-    rel = slot.loc[1:]              # below `require`
-    if slot.span is None:
-        parent = _walk(item.data["require"], rel[:-1])
-        parent["limit"] = copy.deepcopy(value)
-        item.parts[slot.loc] = (source, at)
-        return None
-    text = _walk(item.data["require"], rel) if rel else item.data["require"]
-    start, end = slot.span
-    spliced = text[:start] + _literal(value) + text[end:]
-    if rel:
-        _walk(item.data["require"], rel[:-1])[rel[-1]] = spliced
-    else:
-        item.data["require"] = spliced
+    parent, key = _walk(item.data, slot.loc[:-1]), slot.loc[-1]
+    if slot.span is None:           # a threshold's `limit`
+        parent[key] = copy.deepcopy(value)
+    else:                           # a literal inside an expression
+        start, end = slot.span
+        parent[key] = parent[key][:start] + _literal(value) + parent[key][end:]
     item.parts[slot.loc] = (source, at)
     return None
 
@@ -429,19 +427,14 @@ def apply_settings(base: Assembled, settings: list[Setting]) -> Assembled:
     if not settings:
         return base
     merge = _Merge(base)
-    problems: list[Problem] = []
     for setting in settings:
         doc = setting.document()
-        raw = doc.data
         if setting.section == "scoring":
             parse(_ScoringOnly, doc)
             merge.put("scoring", setting.field, setting.value, doc, ("scoring", setting.field))
             continue
         changes = parse(_ChangeOnly, doc).change
-        apply_changes(merge, changes, raw["change"], doc, ("change",))
-        problems += merge.problems
-        merge.problems = []
-    merge.problems = problems
+        apply_changes(merge, changes, doc.data["change"], doc, ("change",))
     return merge.result(base.path, base.chain, base.catalog_from)
 
 
@@ -470,8 +463,7 @@ def terms_for(data: dict[str, Any], code: str, day: dt.date) -> list[int]:
 
 def in_force(entry: dict[str, Any], day: dt.date) -> bool:
     """Whether a dated entry (plain data: a rule, a term) is in force on `day`."""
-    effective, expires = entry.get("effective"), entry.get("expires")
-    return (effective is None or effective <= day) and (expires is None or day <= expires)
+    return in_force_between(entry.get("effective"), entry.get("expires"), day)
 
 
 def with_terms(base: Assembled, indexes: list[int], terms: list[Any]) -> tuple[Assembled,
@@ -499,9 +491,9 @@ def rule_alone(base: Assembled, rule_id: str) -> Assembled:
     merge = _Merge(base)
     for item in merge.lists["rules"]:
         item.data["disabled"] = item.data.get("id") != rule_id
-    for section in ("terms", "exceptions"):
-        merge.lists[section] = [i for i in merge.lists[section]
-                                if section == "exceptions" and i.data.get("rule") == rule_id]
+    merge.lists["terms"] = []
+    merge.lists["exceptions"] = [i for i in merge.lists["exceptions"]
+                                 if i.data.get("rule") == rule_id]
     return merge.result(base.path, base.chain, base.catalog_from)
 
 
