@@ -180,7 +180,9 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
     Without terms or dated rules that is the policy itself (no recompiling)."""
     data = compiled.source.data if compiled.source else {}
     terms = variants.terms_for(data, code, day) if compiled.policy.terms else []
-    assembled, shaped = variants.with_terms(compiled.source, terms, compiled.policy.terms) \
+    # the merge of a set of terms is kept per compiled policy: a partner is evaluated often
+    assembled, shaped = compiled.plan(
+        f"terms:{terms}", lambda c: variants.with_terms(c.source, terms, c.policy.terms)) \
         if terms else (compiled.source, {})
     # dates are read after the terms, which may add dated rules or date existing ones
     dated = tuple(r.get("id") for r in (assembled.data.get("rules") or []) if

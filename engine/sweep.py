@@ -87,11 +87,12 @@ def sweep(compiled: CompiledPolicy, partners: list[api.Partner], parameter: str,
     terms or dated rules takes the full path at every step."""
     day = day or dt.date.today()
     ordered = sorted(partners, key=lambda p: p.profile.partner.code)
-    standings = _standings(compiled, _Steps(compiled, parameter, values), ordered, day)
+    steps = _Steps(compiled, parameter, values)
+    standings = _standings(compiled, steps, ordered, day)
     rows = tuple(_row(*standings[p.profile.partner.code], values) for p in ordered)
-    field = parameter.rsplit(".", 1)[-1].split("[")[0]
     return Sweep(api.stamp(compiled, day), parameter, tuple(values), rows,
-                 tuple(t.id for t in compiled.policy.tiers), field in ("limit", "min_score"))
+                 tuple(t.id for t in compiled.policy.tiers),
+                 steps.field in ("limit", "min_score"))
 
 
 def _at(compiled: CompiledPolicy, parameter: str, value: Any) -> CompiledPolicy:
@@ -196,8 +197,7 @@ class _Judged:
         target, field = self.steps.parameter.rsplit(".", 1)
         field, _, which = field.partition("[")
         if field == "min_score":
-            known = self.base.score if self.base else \
-                api.evaluate_partner(self.compiled, self.partner, self.day).score
+            known = self.base.score if self.base else self.full(self.compiled)[1]
             return {known} if known is not None else set()
         if field != "limit":
             return set()
