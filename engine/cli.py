@@ -55,6 +55,7 @@ SetOption = Annotated[list[str] | None, typer.Option(
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="Evaluate the policy as it stood on this day (YYYY-MM-DD; default today): "
                     "rules, terms, exceptions and outcomes in force then.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every shipped partner.")]
 PartnersArgument = Annotated[list[str] | None, typer.Argument(
     help="ISO3 code, country name or profile path; several allowed.")]
@@ -81,7 +82,7 @@ def evaluate(
     partners: PartnersArgument = None,
     all_: AllOption = False,
     policy: PolicyOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOption = Format.table,
     output: OutputOption = None,
     fail_under: Annotated[float | None, typer.Option(
         "--fail-under", help="Exit 1 if any partner scores below this (0-100).")] = None,
@@ -113,13 +114,6 @@ def evaluate(
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
-class VariantFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-
-
 @app.command()
 def compare(
     partners: PartnersArgument = None,
@@ -130,7 +124,7 @@ def compare(
                                 "policy itself when --set changes it).")] = None,
     settings: SetOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[VariantFormat, typer.Option("--format", "-f")] = VariantFormat.table,
+    fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """Who changes tier, score or tariff between two policies, and which rules made it."""
@@ -167,7 +161,7 @@ def sweep(
     policy: PolicyOption = None,
     settings: SetOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[VariantFormat, typer.Option("--format", "-f")] = VariantFormat.table,
+    fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """Each partner's tier at every value of one parameter, and where it flips."""

@@ -7,7 +7,9 @@ from pathlib import Path
 from engine.results import (
     Because,
     Finding,
+    Flip,
     Outcome,
+    PartnerChange,
     PolicyStamp,
     RemedyPlan,
     RemedyStatus,
@@ -58,6 +60,12 @@ def counts_text(card: Scorecard) -> str:
 def policy_line(policy: PolicyStamp) -> str:
     """The policy a report used: name, version, hash, and what it was assembled from."""
     line = f"Policy {policy.name} {policy.version} (sha256 {policy.hash[:12]})  {policy.title}"
+    assembled = assembly_text(policy)
+    return f"{line}\n{assembled}" if assembled else line
+
+
+def assembly_text(policy: PolicyStamp) -> str:
+    """What a policy was assembled from and for which day ('' for a plain, undated one)."""
     extra = []
     if policy.chain:
         extra.append("overlay chain: " + " → ".join(Path(p).name for p in policy.chain))
@@ -65,7 +73,7 @@ def policy_line(policy: PolicyStamp) -> str:
         extra.append("with --set " + ", ".join(policy.settings))
     if policy.as_of:
         extra.append(f"as of {policy.as_of}")
-    return line + ("\n" + "; ".join(extra) if extra else "")
+    return "; ".join(extra)
 
 
 def finding_notes(finding: Finding) -> list[str]:
@@ -130,3 +138,24 @@ def remedy_effects(plan: RemedyPlan) -> str:
 def remedy_note(plan: RemedyPlan) -> str:
     targets = "Targets are hypothetical figures, not data; " if plan.changes else ""
     return f"cost: {plan.measure}. {targets}{plan.judged} changed profiles judged."
+
+
+# --- compare and sweep, in the words every format uses -----------------------------------------
+
+def cause_lines(change: PartnerChange) -> list[str]:
+    """Why a partner moved between two policies: each rule whose verdict or weight changed,
+    then what no rule explains (terms, an outcome table)."""
+    lines = []
+    for k in change.causes:
+        if k.before != k.after:
+            lines.append(f"{k.rule}: {k.before.replace('_', ' ')} → {k.after.replace('_', ' ')}")
+        else:
+            lines.append(f"{k.rule}: weight {k.weight_before:g} → {k.weight_after:g}")
+    return [*lines, *change.notes]
+
+
+def flip_text(flip: Flip) -> str:
+    move = f"{flip.from_tier or 'unrated'} → {flip.to_tier or 'unrated'}"
+    if flip.at is None:
+        return f"{move} between {flip.after:g} and {flip.before:g}"
+    return f"{move} {'from' if flip.inclusive else 'just past'} {flip.at:g}"

@@ -45,24 +45,6 @@ def _delta(change: PartnerChange) -> str:
     return "—" if d is None else f"{d:+g}"
 
 
-def _cause(cause) -> str:
-    if cause.before != cause.after:
-        return f"{cause.rule}: {cause.before} → {cause.after}"
-    return f"{cause.rule}: weight {cause.weight_before:g} → {cause.weight_after:g}"
-
-
-def _because(change: PartnerChange) -> list[str]:
-    return [*(_cause(k) for k in change.causes), *change.notes]
-
-
-def _flip(flip) -> str:
-    move = f"{flip.from_tier or 'unrated'} → {flip.to_tier or 'unrated'}"
-    if flip.at is None:
-        return f"{move} between {flip.after:g} and {flip.before:g}"
-    side = "from" if flip.inclusive else "just past"
-    return f"{move} {side} {flip.at:g}"
-
-
 def _changed(comparison: Comparison) -> list[PartnerChange]:
     return [c for c in comparison.partners if c.changed]
 
@@ -88,7 +70,7 @@ def _comparison_table(comparison: Comparison, color: bool) -> str:
         for c in changed:
             table.add_row(escape(f"{c.code} {c.name}"), _standing(c.before), _standing(c.after),
                           _delta(c), "changes" if c.tier_changed else "same",
-                          escape("\n".join(_because(c))))
+                          escape("\n".join(text.cause_lines(c))))
         console.print(table)
     return out.getvalue()
 
@@ -118,7 +100,7 @@ def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
     if changed:
         lines += ["| partner | before | after | Δ score | because |", "|---|---|---|---:|---|"]
         lines += [f"| {c.code} {c.name} | {_standing(c.before)} | {_standing(c.after)} |"
-                  f" {_delta(c)} | {'; '.join(_because(c))} |"
+                  f" {_delta(c)} | {'; '.join(text.cause_lines(c))} |"
                   for c in changed]
     return "\n".join(lines) + "\n"
 
@@ -147,7 +129,7 @@ def _sweep_table(result: Sweep, color: bool) -> str:
         table.add_column(column, overflow="fold")
     for row in result.rows:
         table.add_row(escape(f"{row.code} {row.name}"), _strip(result, row),
-                      "\n".join(_flip(f) for f in row.flips) or "no change")
+                      "\n".join(text.flip_text(f) for f in row.flips) or "no change")
     console.print(table)
     if not result.exact:
         console.print("Flip points lie between the swept values shown; sweep a finer range "
@@ -172,7 +154,8 @@ def _sweep_markdown(result: Sweep, _color: bool = False) -> str:
              f"Tier at each value: {_legend(result)}", "",
              "| partner | tiers | flips |", "|---|---|---|"]
     lines += [f"| {r.code} {r.name} | `{_strip(result, r)}` |"
-              f" {'; '.join(_flip(f) for f in r.flips) or 'no change'} |" for r in result.rows]
+              f" {'; '.join(text.flip_text(f) for f in r.flips) or 'no change'} |"
+              for r in result.rows]
     return "\n".join(lines) + "\n"
 
 

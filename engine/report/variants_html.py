@@ -31,8 +31,8 @@ CSS = """
 def _head(heading: str, policies: list[tuple[str, PolicyStamp]]) -> Html:
     lines = [el("p", f"{label}: ", el("code", p.name), f" version {p.version}, sha256 ",
                 el("code", p.hash[:12], title=p.hash),
-                f" — {text.policy_line(p).split(chr(10), 1)[1]}" if "\n" in
-                text.policy_line(p) else None) for label, p in policies]
+                f" — {text.assembly_text(p)}" if text.assembly_text(p) else None)
+             for label, p in policies]
     return el("header", el("h1", heading), *lines,
               el("p", "An analytical model, not law and not legal advice.", class_="small"),
               class_="page")
@@ -50,7 +50,7 @@ def comparison(found: Comparison) -> str:
     b, a = found.before, found.after
     changed = [c for c in found.partners if c.changed]
     rows = [[el("span", c.code, " ", c.name), _standing(c.before), _standing(c.after),
-             _delta(c), _move(c), el("ul", [el("li", line) for line in _because(c)])]
+             _delta(c), _move(c), el("ul", [el("li", line) for line in text.cause_lines(c)])]
             for c in changed]
     summary = el("p", f"{len(changed)} of {len(found.partners)} partners change.")
     body = table("Partners that change (before = baseline, after = variant)",
@@ -98,16 +98,6 @@ def _move(c: PartnerChange) -> Html:
               class_="move", viewBox="0 0 100 12", role="img", aria_label=label)
 
 
-def _because(c: PartnerChange) -> list[str]:
-    lines = []
-    for k in c.causes:
-        if k.before != k.after:
-            lines.append(f"{k.rule}: {k.before.replace('_', ' ')} → {k.after.replace('_', ' ')}")
-        else:
-            lines.append(f"{k.rule}: weight {k.weight_before:g} → {k.weight_after:g}")
-    return [*lines, *c.notes]
-
-
 # --- sweep -----------------------------------------------------------------------------------
 
 def sweep(found: Sweep) -> str:
@@ -121,7 +111,7 @@ def sweep(found: Sweep) -> str:
                     f"{values[-1]:g}. Each cell is a partner's tier at one value, in order; a "
                     "framed cell is the first value of a new tier.")
     rows = [[el("span", r.code, " ", r.name), _strip(found, r, letters),
-             el("ul", [el("li", _flip(f)) for f in r.flips]) if r.flips else "no change"]
+             el("ul", [el("li", text.flip_text(f)) for f in r.flips]) if r.flips else "no change"]
             for r in found.rows]
     note = None if found.exact else el(
         "p", "Flip points lie between the swept values shown; sweep a finer range to narrow "
@@ -152,10 +142,3 @@ def _strip(found: Sweep, row: SweepRow, letters: dict[str, str]) -> Html:
         cells.append(el("span", letters.get(tier, "·") if tier else "·", title=label,
                         aria_label=label, class_=f"{css} flip" if flip else css))
     return el("div", cells, class_="strip")
-
-
-def _flip(flip) -> str:
-    move = f"{flip.from_tier or 'unrated'} → {flip.to_tier or 'unrated'}"
-    if flip.at is None:
-        return f"{move} between {flip.after:g} and {flip.before:g}"
-    return f"{move} {'from' if flip.inclusive else 'just past'} {flip.at:g}"
