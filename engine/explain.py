@@ -28,12 +28,15 @@ _VERB = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": ""
 
 # --- numbers in words ------------------------------------------------------------------------
 
-def show(indicator: Indicator | None, value: Any) -> str:
-    """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes."""
+def show(indicator: Indicator | None, value: Any, *, precise: bool = False) -> str:
+    """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes. `precise` keeps
+    six significant digits, for a target that must not read as the limit it sits just under
+    (79.9%, not 80%)."""
+    number = _precise if precise else _num
     if value is None:
         return "unknown"
     if type(value) in _PLAIN_NUMBERS:           # the common case first (bool is not among them)
-        return _show_number(indicator.type if indicator else None, value)
+        return _show_number(indicator.type if indicator else None, value, number)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, _SEQUENCES):
@@ -41,11 +44,11 @@ def show(indicator: Indicator | None, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):       # a share map: "steel 55%, aluminium 48%"
-        return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v)}"
+        return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v, precise=precise)}"
                          for key, v in value.items()) or "none"
     if not isinstance(value, _PLAIN_NUMBERS):
         return str(value)
-    return _show_number(indicator.type if indicator else None, value)
+    return _show_number(indicator.type if indicator else None, value, number)
 
 
 # looked up once: enum members and type unions are slow to build in a function run per check
@@ -58,20 +61,21 @@ _SHARE_CHANGE, _USD_BN = IndicatorType.SHARE_CHANGE, IndicatorType.USD_BN
 _PCT, _PP = IndicatorType.PCT, IndicatorType.PP
 
 
-def _show_number(kind: IndicatorType | None, value: float) -> str:
+def _show_number(kind: IndicatorType | None, value: float, number=None) -> str:
+    number = number or _num
     if kind in _PERCENT_SHARES:
-        return f"{_num(value * 100)}%"
+        return f"{number(value * 100)}%"
     if kind == _SHARE_CHANGE:
         sign = "+" if value > 0 else "-" if value < 0 else ""
-        points = _num(abs(value) * 100)
+        points = number(abs(value) * 100)
         return f"{sign}{points} {'point' if points == '1' else 'points'}"
     if kind == _USD_BN:
-        return f"${_num(value)} bn"
+        return f"${number(value)} bn"
     if kind == _PCT:
-        return f"{_num(value)}%"
+        return f"{number(value)}%"
     if kind == _PP:
         return f"{value:+g} pp"
-    return _num(value)
+    return number(value)
 
 
 def show_gap(indicator: Indicator | None, gap: float) -> str:
@@ -85,6 +89,11 @@ def show_gap(indicator: Indicator | None, gap: float) -> str:
     if kind in (_PCT, _PP):
         return f"{_num(gap)} pp"
     return _num(gap)
+
+
+def _precise(value: float) -> str:
+    """Six significant digits, whole numbers as integers."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
 
 
 def _num(value: float) -> str:

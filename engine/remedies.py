@@ -585,7 +585,7 @@ class _Search:
             indicator = self.p.indicator(path)
             current = self.p.current(path)
             shown = (lambda v: "yes" if v else "no") if indicator.type == IndicatorType.SET \
-                else (lambda v, i=indicator: _shown(i, v))
+                else (lambda v, i=indicator: show(i, v, precise=True))
             rules = tuple(r for w in state.chosen if path in dict(w.moves) for r in w.rules)
             result.append(Change(path, label_of(self.p.catalog, path), _plain(current),
                                  _plain(target), shown(current), shown(target),
@@ -639,25 +639,6 @@ class _Search:
         best += sum(self.contribution(r, Verdict.SATISFIED) - self.contribution(r, verdicts[r])
                     for r in hoped)
         return unknown if best >= -1e-9 else []
-
-
-def _shown(indicator: Indicator, value: Any) -> str:
-    """A value in its unit, with every digit a remedy needs: a target just under a strict limit
-    (0.799 under 0.8) must not read as the limit itself."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return show(indicator, value)
-    kind = indicator.type
-    if kind in (IndicatorType.SHARE, IndicatorType.SHARE_MAP):
-        return f"{value * 100:.6g}%"
-    if kind == IndicatorType.SHARE_CHANGE:
-        return f"{value * 100:+.6g} points" if value else "0 points"
-    if kind == IndicatorType.USD_BN:
-        return f"${value:,.6g} bn"
-    if kind == IndicatorType.PCT:
-        return f"{value:.6g}%"
-    if kind == IndicatorType.PP:
-        return f"{value:+.6g} pp"
-    return f"{value:,.6g}" if kind != IndicatorType.COUNT else f"{value:,}"
 
 
 def _plain(value: Any) -> Any:
