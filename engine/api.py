@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine import explain, findings, locate, score, variants
-from engine.catalog import check_profile
+from engine.catalog import check_profile, did_you_mean
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
@@ -128,8 +128,6 @@ def _check_terms(compiled: CompiledPolicy) -> None:
 
 
 def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
-    from engine.catalog import did_you_mean
-
     rules = {r.id for r in compiled.policy.rules} | \
         {r.id for t in compiled.policy.terms for r in t.rules}
     problems = []
