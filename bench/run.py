@@ -139,7 +139,7 @@ def bare_core_loop(compiled, partners: list[Profile]):
                 while message:
                     fired.add(message[2:message.index('"', 2)])
                     message = dre.complete_and_start_action(handle, state)
-            dre.retract_fact(handle, payload)
+            dre.retract_fact(handle, rete.PROFILE_RETRACTION)   # as the adapter retracts
         return fired
 
     return run, payloads

@@ -325,17 +325,20 @@ def _finding(compiled: CompiledPolicy, rule_id: str, verdict: Verdict, judged_: 
              code: str, day: dt.date):
     would_be = Verdict.VIOLATED if verdict == Verdict.EXCEPTED else verdict
     finding = explain.explain_rule(compiled, compiled.rules[rule_id], would_be, judged_.values,
-                                   judged_.facts, code, judged_.fired)
+                                   judged_.facts, code, judged_.fired,
+                                   tuple(compiled.shaped.get(rule_id, ())))
     waiver = judged_.waivers.get(rule_id)
-    note = _note(waiver, verdict, would_be, day) if waiver else None
-    if note and note.applied:
+    if waiver is None:
+        return finding              # the common case: no copy (replace() is slow per finding)
+    note = _note(waiver, verdict, would_be, day)
+    if note.applied:
         finding = replace(finding, status=verdict,
                           message=f"excepted by {waiver.id} until "
                                   f"{note.expires or 'further notice'}: {finding.message}")
-    elif note and would_be == Verdict.VIOLATED and note.state == "expired":
+    elif would_be == Verdict.VIOLATED and note.state == "expired":
         finding = replace(finding, message=f"{finding.message} (exception {waiver.id} expired "
                                            f"{note.expires})")
-    return replace(finding, exception=note, terms=tuple(compiled.shaped.get(rule_id, ())))
+    return replace(finding, exception=note)
 
 
 def _note(waiver: Waiver, verdict: Verdict, would_be: Verdict, day: dt.date) -> ExceptionNote:

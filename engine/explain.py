@@ -162,10 +162,13 @@ def _explain(c: _Comparison, values: dict[str, Any],
     limit = c.lit if c.bound is not None else compute(c.right, values)
     holds = _holds(observed, op, limit, c.indicator)
     margin = _margin(observed, op, limit)
-    text = _sentence(c.label, c.indicator, observed, op, limit, margin, holds, c.bound)
+    # each number is put in words once, for both the sentence and the check's fields
+    seen = show(c.indicator, observed)
+    bound = show(c.indicator, limit) if c.bound is None else c.bound
     gap = show_gap(c.indicator, abs(margin)) if margin is not None else ""
-    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text,
-                 show(c.indicator, observed), show(c.indicator, limit), gap)
+    text = _sentence(c.label, seen, op, bound, margin, holds, gap)
+    return Check(name, op, _plain(observed), _plain(limit), margin, holds, text, seen, bound,
+                 gap)
 
 
 def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:
@@ -230,23 +233,21 @@ def _margin(observed: Any, op: str, limit: Any) -> float | None:
     return None
 
 
-def _sentence(label: str, indicator: Indicator | None, observed: Any, op: str, limit: Any,
-              margin: float | None, holds: bool | None, bound: str | None = None) -> str:
-    seen = show(indicator, observed)
-    bound = show(indicator, limit) if bound is None else bound
+def _sentence(label: str, seen: str, op: str, bound: str, margin: float | None,
+              holds: bool | None, gap: str) -> str:
+    """One comparison in words, from the observed value, the limit and the margin (`gap`)
+    already in words."""
     if holds is None:
         return f"{label} is unknown (required: {f'{_VERB[op]} {bound}'.strip()})"
     if margin == 0 and op == ">" and not holds:
         return f"{label} {seen} equals the {bound} limit; required: above it"
     if margin is not None and op in ("<=", "<"):
-        gap = show_gap(indicator, abs(margin))
         if holds:
             spare = f"{gap} to spare" if margin else "at the limit"
             return f"{label} {seen} is within the {bound} limit ({spare})"
         over = "exceeds" if margin < 0 else "reaches"
         return f"{label} {seen} {over} the {bound} limit" + (f" by {gap}" if margin else "")
     if margin is not None:
-        gap = show_gap(indicator, abs(margin))
         if holds:
             above = f"{gap} above" if margin else "exactly"
             return f"{label} {seen} meets the {bound} minimum ({above})"
@@ -284,7 +285,8 @@ def _observations(profile: Profile, catalog: Catalog) -> tuple[Observation, ...]
 
 def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
                  values: dict[str, Any], facts: dict[tuple[str, str], FactStatus],
-                 code: str, fired: set[str]) -> Finding:
+                 code: str, fired: set[str], terms: tuple[str, ...] = ()) -> Finding:
+    """`terms`: the partner's terms that set this rule, carried into the finding."""
     plan = _rule_plan(compiled, rule)
     checks = tuple(_explain(c, values, facts) for c in plan.comparisons)
     primary = _primary(checks, verdict)
@@ -294,7 +296,7 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
     return Finding(plan.id, plan.demand, plan.title, verdict, plan.severity, plan.weight,
                    observed, primary.limit if primary else None,
                    primary.margin if primary else None, message, plan.sources, because, checks,
-                   plan.limit_basis)
+                   plan.limit_basis, None, terms)
 
 
 @dataclass(frozen=True)

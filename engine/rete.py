@@ -4,6 +4,9 @@ Drives the C core directly (no Host, no DSL, no Python actions, no threads of it
 it inside the safe zone described in shared/DURABLE-RULES.md:
 - one fixed session id per process and a fixed fact id; every evaluation asserts, drains, then
   retracts everything it asserted in `finally` (never `delete_state`, which can segfault);
+  a retract names only the fact's sid and id, which is all the C core reads of it (events.c
+  looks the stored message up by id and unlinks it from every node it reached), so the fact
+  is not parsed a second time;
 - facts only (an event is consumed by the first rule it matches);
 - one fact per assert call; floats written with a dotted mantissa; NaN and infinity refused;
 - the rule name is the result, sliced out of the message without parsing its JSON;
@@ -96,7 +99,19 @@ def fragments_payload(fragments: list[str]) -> str:
 def derived_payload(kind: str, name: str, value: str) -> str:
     """A derived fact (`kind` "derived": concluded; "absent": decided not to hold)."""
     return engine_json({"kind": kind, "name": name, "value": value, "sid": SID,
-                        "id": f"{kind}:{name}={value}"})
+                        "id": derived_id(kind, name, value)})
+
+
+def derived_id(kind: str, name: str, value: str) -> str:
+    return f"{kind}:{name}={value}"
+
+
+def retraction(fact_id: str) -> str:
+    """What retract_fact needs of a fact: its session and id, nothing else."""
+    return engine_json({"sid": SID, "id": fact_id})
+
+
+PROFILE_RETRACTION = retraction(FACT_ID)
 
 
 def _engine_failure(exc: Exception, doing: str) -> EngineError:
@@ -141,7 +156,7 @@ class Network:
                 raise EngineError("this network was closed; nothing can fire on it")
             try:
                 for handle in self.handles:
-                    self._assert(handle, payload, fired, asserted)
+                    self._assert(handle, payload, PROFILE_RETRACTION, fired, asserted)
                 if follow is not None:
                     self._chain(fired, asserted, follow)
             except dre.error as exc:
@@ -153,8 +168,8 @@ class Network:
     @staticmethod
     def _retract(asserted: list[tuple[int, str]]) -> None:
         try:
-            for handle, text in reversed(asserted):
-                dre.retract_fact(handle, text)
+            for handle, undo in reversed(asserted):
+                dre.retract_fact(handle, undo)
         except dre.error as exc:
             raise _engine_failure(exc, "retracting a partner's facts") from None
 
@@ -163,14 +178,16 @@ class Network:
         while new := set(follow(fired)) - known:
             known |= new
             for fact in sorted(new):
-                text = derived_payload(*fact)
+                text, undo = derived_payload(*fact), retraction(derived_id(*fact))
                 for handle in self.join_handles:
-                    self._assert(handle, text, fired, asserted)
+                    self._assert(handle, text, undo, fired, asserted)
 
     @staticmethod
-    def _assert(handle: int, text: str, fired: set[str], asserted: list[tuple[int, str]]) -> None:
+    def _assert(handle: int, text: str, undo: str, fired: set[str],
+                asserted: list[tuple[int, str]]) -> None:
+        """Assert `text` and record `undo`, its retraction, for the `finally` of fire()."""
         code, state = dre.assert_fact(handle, text)
-        asserted.append((handle, text))
+        asserted.append((handle, undo))
         if code == 2:
             raise EngineError("a fact from an earlier evaluation was never retracted")
         if code != 0:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from engine import rete
 from engine.errors import EngineError
-from engine.evaluate import fire, profile_values, with_computed
+from engine.evaluate import fire, prepare, profile_values, with_computed
 from engine.findings import follower
 from engine.rete import Network, engine_json, profile_payload
 
@@ -358,3 +358,27 @@ def test_canary_512_distinct_tests_on_one_field_hang_the_engine():
     output = caught.value.stdout or b""
     text = output.decode() if isinstance(output, bytes) else output
     assert "511 1" in text and "512 returned" not in text
+
+
+def test_an_evaluation_leaves_no_fact_behind_though_it_retracts_by_sid_and_id_alone(ws):
+    """fire() retracts the profile and every derived fact by their ids only; each must be gone
+    from every ruleset: asserting it again by hand is new to the engine (code 0 or 1, never 2)."""
+    from engine.models import Profile
+
+    compiled = ws.compile(_chained_policy(ws))
+    profile = Profile.model_validate({"partner": {"code": "VNM"},
+                                      "indicators": ws.vnm_data()["indicators"]})
+    values = with_computed(profile_values(profile), compiled)
+    follow = follower(compiled, values)
+    first = fire(compiled, values, follow)
+    assert {"d:risk-high:0", "d:level-two:0"} <= first      # derived facts were asserted
+    net = rete.network_for(compiled.rulesets)
+    derived = [rete.derived_payload(*fact) for fact in follow(first)]
+    for handle in net.handles:
+        for text in (prepare(compiled, profile)[1], *derived):
+            code, _ = dre.assert_fact(handle, text)
+            try:
+                assert code != 2, text
+            finally:
+                dre.retract_fact(handle, text)
+    assert fire(compiled, values, follow) == first          # and the next evaluation is whole
