@@ -12,12 +12,14 @@ in the same run:
   drain by slicing names, retract: the most any adapter could reach), and the plain-Python
   reference evaluator; both as ratios to the engine;
 - judge on profile objects it has never seen (what is kept per profile not yet worked out);
-- policy load + validate + compile time; a sweep of 50 steps x 200 partners of a rule's limit,
+- policy load + validate + compile time (and the shipped policy read from the disk cache
+  instead); a sweep of 50 steps x 200 partners of a rule's limit,
   a rule's weight and a tier bound;
 - CLI cold start of `tradepolicy evaluate VNM` and `--help` on a normal install (a wheel
   built from this tree, installed bytecode-compiled into a temporary venv), median of several
-  fresh processes; peak RSS of one CLI run; RSS growth over 100,000 evaluations (--quick:
-  20,000).
+  fresh processes; `evaluate VNM` both with the disk cache filled (every run after the first
+  on unchanged files) and empty (the first), next to the third-party imports alone; peak RSS
+  of one CLI run; RSS growth over 100,000 evaluations (--quick: 20,000).
 Speeds are printed, never asserted: this is a measurement, not a test.
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
 import random
 import resource
@@ -187,25 +190,52 @@ print(time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exit
 """
 
 
-def run_child(args: list[str]) -> tuple[float, float, float]:
+def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Wall seconds, peak RSS (MiB) and CPU seconds of one fresh process, run from a neutral
-    folder."""
+    folder, with `env` added to the environment."""
     done = subprocess.run([sys.executable, "-S", "-c", _CHILD, *args], capture_output=True,
-                          text=True, cwd=tempfile.gettempdir(), check=True)
+                          text=True, cwd=tempfile.gettempdir(), check=True,
+                          env={**os.environ, **(env or {})})
     elapsed, peak, code, cpu = done.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(args)} exited {code}: {done.stderr}")
     return float(elapsed), float(peak), float(cpu)
 
 
-def cli_cold(exe: Path, args: list[str], runs: int) -> dict:
+def cli_cold(args: list[str], runs: int, env=lambda run: None) -> dict:
     """Median wall and CPU ms of fresh processes (after one unmeasured run that warms the OS
-    page cache), and the peak RSS of one run."""
-    run_child([str(exe), *args])
-    results = [run_child([str(exe), *args]) for _ in range(runs)]
+    page cache), and the peak RSS of one run; `env(run)` adds to run number `run`'s
+    environment (0 is the unmeasured one)."""
+    run_child(args, env(0))
+    results = [run_child(args, env(run)) for run in range(1, runs + 1)]
     return {"wall_ms": round(statistics.median(r[0] for r in results) * 1000),
             "cpu_ms": round(statistics.median(r[2] for r in results) * 1000),
             "peak_rss_mib": round(max(r[1] for r in results), 1)}
+
+
+# what every run of the CLI imports before any code of ours: the floor of a cold start
+THIRD_PARTY = "import typer, pydantic.main, yaml, rich.console, rich.table, durable_rules_engine"
+
+
+def measure_cli(workdir: Path, runs: int) -> dict:
+    """--help, and `evaluate VNM` with the disk cache holding the shipped policy and VNM (every
+    run after the first on unchanged files) and with an empty cache (the first run after an
+    install or an edit); the third-party imports alone, for scale."""
+    exe = str(installed_cli(workdir))
+    warm = {"TRADEPOLICY_CACHE": str(workdir / "cache")}
+    help_run = cli_cold([exe, "--help"], runs)
+    evaluate_run = cli_cold([exe, "evaluate", "VNM"], runs, lambda run: warm)
+    empty_run = cli_cold([exe, "evaluate", "VNM"], runs,
+                         lambda run: {"TRADEPOLICY_CACHE": str(workdir / f"empty-{run}")})
+    floor = cli_cold([str(Path(exe).parent / "python"), "-c", THIRD_PARTY], runs)
+    return {"cli_runs": runs, "cli_help_ms": help_run["wall_ms"],
+            "cli_help_cpu_ms": help_run["cpu_ms"],
+            "cli_evaluate_vnm_ms": evaluate_run["wall_ms"],
+            "cli_evaluate_vnm_cpu_ms": evaluate_run["cpu_ms"],
+            "cli_evaluate_vnm_empty_cache_ms": empty_run["wall_ms"],
+            "cli_evaluate_vnm_empty_cache_cpu_ms": empty_run["cpu_ms"],
+            "cli_third_party_imports_ms": floor["wall_ms"],
+            "cli_peak_rss_mib": max(evaluate_run["peak_rss_mib"], empty_run["peak_rss_mib"])}
 
 
 # --- sweep -----------------------------------------------------------------------------------
@@ -287,24 +317,18 @@ def measure(quick: bool) -> dict:
             "bare_core_per_s": round(bare), "reference_per_s": round(plain),
             "engine_vs_bare_core": round(engine / bare, 3),
             "engine_vs_reference": round(engine / plain, 3)}
+    shipped = ROOT / "policies" / "us-china-alignment.yaml"
     results["policy_load_validate_compile_ms"] = round(statistics.median(
-        _timed(lambda: api._load_policy(ROOT / "policies" / "us-china-alignment.yaml"))
-        for _ in range(5)), 1)
+        _timed(lambda: api._assemble_and_compile(shipped)) for _ in range(5)), 1)
+    results["policy_from_disk_cache_ms"] = round(statistics.median(
+        _timed(lambda: api._load_policy(shipped)) for _ in range(5)), 1)
     results.update(measure_sweep(compiled, partners))
     results.update(_memory(catalog, partners, 20_000 if quick else 100_000, rng))
     for n_rules, compiled in compiled_for.items():      # last: it leaves garbage behind
         results["rules"][n_rules]["engine_fresh_profiles_per_s"] = round(
             first_evaluations(compiled, partners))
     with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-") as workdir:
-        exe = installed_cli(Path(workdir))
-        runs = 5 if quick else 11
-        help_run = cli_cold(exe, ["--help"], runs)
-        evaluate_run = cli_cold(exe, ["evaluate", "VNM"], runs)
-    results.update({"cli_runs": runs, "cli_help_ms": help_run["wall_ms"],
-                    "cli_help_cpu_ms": help_run["cpu_ms"],
-                    "cli_evaluate_vnm_ms": evaluate_run["wall_ms"],
-                    "cli_evaluate_vnm_cpu_ms": evaluate_run["cpu_ms"],
-                    "cli_peak_rss_mib": evaluate_run["peak_rss_mib"]})
+        results.update(measure_cli(Path(workdir), 5 if quick else 11))
     return results
 
 
@@ -346,13 +370,17 @@ def print_table(results: dict) -> None:
               f"{r['bare_core_per_s']:>11,} {r['reference_per_s']:>11,} "
               f"{r['engine_vs_bare_core']:>8} {r['engine_vs_reference']:>7}")
     print("(fresh/s: judge on profile objects it has never seen, nothing kept per profile yet)")
-    print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} ms")
+    print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} "
+          f"ms; from the disk cache: {results['policy_from_disk_cache_ms']} ms")
     print(f"sweep {results['sweep_note']}: a limit {results['sweep_limit_s']} s, a weight "
           f"{results['sweep_weight_s']} s, a tier bound {results['sweep_tier_bound_s']} s")
     print(f"CLI cold start, wheel install (median of {results['cli_runs']}): --help "
           f"{results['cli_help_ms']} ms (CPU {results['cli_help_cpu_ms']} ms), evaluate VNM "
-          f"{results['cli_evaluate_vnm_ms']} ms (CPU {results['cli_evaluate_vnm_cpu_ms']} ms); "
-          f"peak RSS of a CLI run {results['cli_peak_rss_mib']} MiB")
+          f"{results['cli_evaluate_vnm_ms']} ms (CPU {results['cli_evaluate_vnm_cpu_ms']} ms), "
+          f"with an empty disk cache {results['cli_evaluate_vnm_empty_cache_ms']} ms (CPU "
+          f"{results['cli_evaluate_vnm_empty_cache_cpu_ms']} ms); the third-party imports "
+          f"alone {results['cli_third_party_imports_ms']} ms; peak RSS of a CLI run "
+          f"{results['cli_peak_rss_mib']} MiB")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
           f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB)")
 
@@ -362,7 +390,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="shorter runs, 20,000 for RSS")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     args = parser.parse_args()
-    results = measure(args.quick)
+    with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-cache-") as cache:
+        os.environ["TRADEPOLICY_CACHE"] = cache       # never the user's own disk cache
+        results = measure(args.quick)
     print_table(results)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")

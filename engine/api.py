@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from engine import explain, findings, locate, score, variants
-from engine.catalog import check_profile, did_you_mean
+from engine import cache, explain, findings, locate, score, variants
+from engine.catalog import check_profile, did_you_mean, profile_problems
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
@@ -87,6 +87,35 @@ def _stamp_of(path: Path) -> tuple[int, int] | None:
 
 
 def _load_policy(path: Path) -> CompiledPolicy:
+    """The compiled policy, from the on-disk cache when its files are unchanged."""
+    compiled = cache.cached("policy", path, lambda: _policy_to_keep(path), _policy_files)
+    _remember_catalog(compiled)
+    return compiled
+
+
+def _policy_to_keep(path: Path) -> CompiledPolicy:
+    # a copy without what evaluations add to it (plans, partner variants): kept on disk
+    return replace(_assemble_and_compile(path), variants={})
+
+
+def _policy_files(compiled: CompiledPolicy) -> list[str]:
+    return [*compiled.source.chain, compiled.catalog_path or str(locate.default_catalog())]
+
+
+def _remember_catalog(compiled: CompiledPolicy) -> None:
+    """A policy read from the disk cache brings its own copy of its catalog: one catalog object
+    per file in a process (what `_still_fresh` checks, and what per-catalog plans are kept
+    by), so the copy becomes the file's catalog, or gives way to the one already loaded."""
+    path = Path(compiled.catalog_path or locate.default_catalog())
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    compiled.catalog = _CACHE.setdefault(key, compiled.catalog)
+
+
+def _assemble_and_compile(path: Path) -> CompiledPolicy:
     assembled = variants.assemble(path, locate.data_dir("policies"))
     compiled = _compile(assembled)
     compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in assembled.chain[1:])
@@ -215,9 +244,14 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
 def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:
     """A partner by profile path, shipped ISO3 code or country name, checked against the catalog."""
     path = locate.resolve_partner(str(arg))
-    doc = load_yaml(path)
-    profile = parse(Profile, doc)
-    check_profile(profile, catalog or load_catalog(), doc)
+    # the validated profile comes from the disk cache when its file is unchanged; the check
+    # against the catalog runs every time (the catalog may differ), and reads the file for
+    # positions only when it has something to report
+    profile = cache.cached("profile", path, lambda: parse(Profile, load_yaml(path)),
+                           lambda _: [path])
+    catalog = catalog or load_catalog()
+    if profile_problems(profile, catalog):
+        check_profile(profile, catalog, load_yaml(path))
     return Partner(profile, str(path))
 
 

@@ -26,22 +26,30 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str | None:
 
 def check_profile(profile: Profile, catalog: Catalog, doc: Document) -> None:
     """Every indicator known, every value of its catalog type; all problems at once."""
-    problems: list[Problem] = []
+    problems = []
+    for where, key, message, hint in profile_problems(profile, catalog):
+        line, col = doc.mark(where, key=key)
+        problems.append(Problem(doc.path, line, col, message, hint))
+    if problems:
+        raise InputError(problems)
+
+
+def profile_problems(profile: Profile,
+                     catalog: Catalog) -> list[tuple[tuple[str, ...], bool, str, str | None]]:
+    """What check_profile reports, without positions: (where, is it a key, message, hint)."""
+    found = []
     for name, raw in profile.indicators.items():
         indicator = catalog.indicators.get(name)
         if indicator is None:
-            line, col = doc.mark(("indicators", name), key=True)
-            problems.append(Problem(doc.path, line, col, f"unknown indicator '{name}'",
-                                    did_you_mean(name, catalog.indicators.keys())))
+            found.append((("indicators", name), True, f"unknown indicator '{name}'",
+                          did_you_mean(name, catalog.indicators.keys())))
             continue
         value = raw.value if isinstance(raw, Figure) else raw
         where = ("indicators", name, "value") if isinstance(raw, Figure) else ("indicators", name)
         message = value_problem(indicator, value)
         if message:
-            line, col = doc.mark(where)
-            problems.append(Problem(doc.path, line, col, f"{name}: {message}"))
-    if problems:
-        raise InputError(problems)
+            found.append((where, False, f"{name}: {message}", None))
+    return found
 
 
 def value_problem(indicator: Indicator, value: Any) -> str | None:

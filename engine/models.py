@@ -209,10 +209,9 @@ Condition = Annotated[
     | Annotated[Annotated[str, Field(min_length=1, max_length=2000)], Tag("expression")],
     Discriminator(_condition_kind),
 ]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
-
+# AllOf, AnyOf and NotOf refer to Condition by name: with defer_build, pydantic resolves it
+# when one is first validated, so importing the models builds no schema (and a run that reads
+# its policy and profiles from the disk cache never builds one).
 
 # --- policies --------------------------------------------------------------------------------
 

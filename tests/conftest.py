@@ -153,3 +153,11 @@ def assert_input_error(exc: BaseException, path: str | Path, line: int | None = 
     if text is not None:
         assert text in message, f"{text!r} not in {message!r}"
     return message
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_disk_cache(tmp_path_factory):
+    """Tests (and the CLI processes they start) keep their on-disk cache in a folder of this
+    session, never the user's ~/.cache."""
+    os.environ["TRADEPOLICY_CACHE"] = str(tmp_path_factory.mktemp("tradepolicy-cache"))
+    yield

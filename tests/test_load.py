@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import assert_input_error
 
-from engine import load
+from engine import load, yamlparse
 from engine.errors import InputError
-from engine.load import MAX_DEPTH, load_yaml
+from engine.load import load_yaml
 from engine.models import Profile, parse
+from engine.yamlparse import MAX_DEPTH
 
 
 def _load(tmp_path: Path, text: str | bytes, name: str = "doc.yaml"):
@@ -273,7 +274,7 @@ def test_deep_block_nesting_is_refused(tmp_path):
 
 
 def test_too_many_nodes_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(load, "MAX_NODES", 5)
+    monkeypatch.setattr(yamlparse, "MAX_NODES", 5)
     path, message = _refused(tmp_path, "[1, 2, 3, 4, 5, 6]\n")
     assert message.startswith(f"{path}:1:") and "more than 5 YAML nodes" in message
 

@@ -1,0 +1,130 @@
+"""Cache: what a file loads to, kept on disk between runs, so that a run on unchanged files
+skips reading YAML, validating and compiling (most of a cold `tradepolicy evaluate` after the
+imports).
+
+An entry is a pickle of (format, files, value), named by a hash of what was loaded, the file's
+resolved path and the engine's own code (its files' sizes and modification times) with the
+Python and pydantic versions. `files` lists every file the value was built from with a SHA-256
+of its bytes; a hit reads and hashes them again (a few KiB each), so an edited policy, base
+policy, catalog or profile is noticed whatever its timestamps say.
+
+The cache can make a run faster, never different and never failing: an entry that cannot be
+read, is corrupt, comes from other code or is stale, and a folder that cannot be written, all
+mean building as if there were no cache. Errors are never cached (build raises first).
+
+TRADEPOLICY_CACHE names the folder (default: $XDG_CACHE_HOME/tradepolicy, else
+~/.cache/tradepolicy); TRADEPOLICY_CACHE=off turns the cache off. Entries are pickles, which
+run code when read: the folder is created readable and writable by its owner only, and should
+never be one that others can write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+FORMAT = 1             # bump when an entry's layout changes
+MAX_ENTRIES = 64       # oldest entries beyond this are removed when one is written
+_ENGINE = Path(__file__).parent
+
+
+def cached(what: str, path: Path, build: Callable[[], T],
+           files: Callable[[T], Iterable[str | Path]]) -> T:
+    """The value `build()` gives for the file at `path`, from the cache when none of the
+    `files(value)` it was built from has changed since; built (and kept) otherwise."""
+    folder = cache_folder()
+    if folder is None:
+        return build()
+    entry = folder / f"{_key(what, path)}.pickle"
+    found = _read(entry)
+    if found is not None:
+        return found
+    value = build()
+    _write(folder, entry, value, files(value))
+    return value
+
+
+def cache_folder() -> Path | None:
+    setting = os.environ.get("TRADEPOLICY_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "tradepolicy"
+
+
+def _key(what: str, path: Path) -> str:
+    where = os.path.abspath(path)      # no filesystem access: a broken path fails in build()
+    text = "\0".join((what, where, str(FORMAT), _code_stamp(), sys.version, _pydantic_version()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+_CODE_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """The engine's code as it is now (every module's size and modification time): entries
+    written by other code, e.g. before an upgrade or an edit of an editable install, miss."""
+    if not _CODE_STAMP:
+        stamps = sorted(f"{p.relative_to(_ENGINE)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                        for p in _ENGINE.rglob("*.py"))
+        _CODE_STAMP.append(hashlib.sha256("\n".join(stamps).encode()).hexdigest())
+    return _CODE_STAMP[0]
+
+
+def _pydantic_version() -> str:
+    # pickled models are read back by the pydantic that wrote them
+    from pydantic.version import VERSION
+    return VERSION
+
+
+def _digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _read(entry: Path) -> object | None:
+    try:
+        with open(entry, "rb") as handle:
+            layout, files, value = pickle.load(handle)
+    except Exception:          # missing, unreadable, truncated or from other code: a miss
+        return None
+    if layout != FORMAT or any(_digest(path) != digest for path, digest in files):
+        return None
+    return value
+
+
+def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]) -> None:
+    """Written whole or not at all (a temporary file renamed over the entry)."""
+    try:
+        record = [(str(path), _digest(str(path))) for path in files]
+        data = pickle.dumps((FORMAT, record, value), protocol=pickle.HIGHEST_PROTOCOL)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, entry)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        _prune(folder)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return                 # a folder we cannot write, a value that cannot be pickled
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    for old in entries[:-MAX_ENTRIES]:
+        old.unlink(missing_ok=True)

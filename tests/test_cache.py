@@ -1,0 +1,123 @@
+"""The on-disk cache (engine.cache): a run on unchanged files skips parsing, validating and
+compiling, and the cache never makes a run different or failing.
+
+Each test gets its own cache folder; `fresh_process()` forgets what this process has loaded,
+as a new CLI run would, so the next load can only come from the disk (or from the files).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine import api, yamlparse
+from engine.errors import InputError
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TRADEPOLICY_CACHE", str(folder))
+    return folder
+
+
+def fresh_process() -> None:
+    api._CACHE.clear()
+
+
+def no_yaml_parsing(monkeypatch) -> None:
+    def refuse(text, path):
+        raise AssertionError(f"{path} was parsed, not read from the cache")
+
+    monkeypatch.setattr(yamlparse, "parse", refuse)
+
+
+def rewrite_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    """An edit that neither size nor modification time shows (so only content can tell)."""
+    assert len(old) == len(new)
+    info = path.stat()
+    path.write_text(path.read_text().replace(old, new, 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_an_unchanged_policy_and_profile_are_read_from_the_cache_without_parsing(
+        ws, folder, monkeypatch):
+    compiled = api.load_policy(ws.policy_path)
+    first = api.evaluate_partner(compiled, api.load_partner(ws.vnm_path, compiled.catalog))
+    assert len(list(folder.glob("*.pickle"))) == 2                 # the policy and the profile
+    fresh_process()
+    no_yaml_parsing(monkeypatch)
+    again = api.load_policy(ws.policy_path)
+    assert again is not compiled and again.hash == compiled.hash
+    second = api.evaluate_partner(again, api.load_partner(ws.vnm_path, again.catalog))
+    assert second == first
+    assert api.load_policy(ws.policy_path) is again          # then kept in the process as before
+
+
+def test_an_edit_is_noticed_by_content_even_when_size_and_time_are_unchanged(ws, folder):
+    before = api.load_policy(ws.policy_path).rules["inputs-share"].rule.require.limit
+    rewrite_keeping_size_and_time(ws.policy_path, "limit: 0.2}", "limit: 0.5}")
+    fresh_process()
+    after = api.load_policy(ws.policy_path).rules["inputs-share"].rule.require.limit
+    assert (before, after) == (0.2, 0.5)
+
+
+def test_a_changed_catalog_is_noticed_by_the_policy_and_by_a_cached_profile(ws, folder):
+    compiled = api.load_policy(ws.policy_path)
+    api.load_partner(ws.vnm_path, compiled.catalog)
+    catalog = ws.catalog_path.read_text()
+    ws.catalog_path.write_text(catalog.replace("china_import_share:", "china_imports_share:", 1))
+    fresh_process()
+    with pytest.raises(InputError) as policy_error:
+        api.load_policy(ws.policy_path)
+    assert "china_import_share" in str(policy_error.value)
+    with pytest.raises(InputError) as profile_error:                # the profile is cached, but
+        api.load_partner(ws.vnm_path, api.load_catalog(ws.catalog_path))   # checked again
+    assert f"{ws.vnm_path}:3:3: unknown indicator 'china_import_share'" in str(
+        profile_error.value)
+
+
+def test_a_corrupt_or_truncated_entry_is_rebuilt(ws, folder):
+    expected = api.load_policy(ws.policy_path).hash
+    for entry in folder.glob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:100])
+    fresh_process()
+    assert api.load_policy(ws.policy_path).hash == expected
+    fresh_process()
+    assert api.load_policy(ws.policy_path).hash == expected      # and written whole again
+
+
+def test_a_folder_that_cannot_be_written_only_costs_the_cache(ws, tmp_path, monkeypatch):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("TRADEPOLICY_CACHE", str(not_a_folder / "cache"))
+    assert api.load_policy(ws.policy_path).rules
+
+
+def test_off_turns_it_off(ws, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRADEPOLICY_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    api.load_policy(ws.policy_path)
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+
+
+def test_a_policy_with_a_problem_is_never_cached(ws, folder):
+    data = ws.policy_data()
+    rule = next(r for r in data["rules"] if r["id"] == "inputs-share")
+    rule["require"]["limit"] = "high"
+    path = ws.write_policy(data)
+    with pytest.raises(InputError):
+        api.load_policy(path)
+    assert not list(folder.glob("*.pickle"))
+
+
+def test_the_cli_gives_the_same_output_from_the_cache(run_cli, tmp_path):
+    env = {"TRADEPOLICY_CACHE": str(tmp_path / "cli-cache")}
+    runs = [run_cli("evaluate", "VNM", "MEX", "--format", "json", "--as-of", "2026-03-01",
+                    env=env) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert len(list((tmp_path / "cli-cache").glob("*.pickle"))) == 3
+    assert runs[0].stdout == runs[1].stdout and '"VNM"' in runs[0].stdout
