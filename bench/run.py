@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import durable_rules_engine as dre
@@ -202,15 +203,23 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float
     return float(elapsed), float(peak), float(cpu)
 
 
-def cli_cold(args: list[str], runs: int, env=lambda run: None) -> dict:
-    """Median wall and CPU ms of fresh processes (after one unmeasured run that warms the OS
-    page cache), and the peak RSS of one run; `env(run)` adds to run number `run`'s
-    environment (0 is the unmeasured one)."""
-    run_child(args, env(0))
-    results = [run_child(args, env(run)) for run in range(1, runs + 1)]
-    return {"wall_ms": round(statistics.median(r[0] for r in results) * 1000),
-            "cpu_ms": round(statistics.median(r[2] for r in results) * 1000),
-            "peak_rss_mib": round(max(r[1] for r in results), 1)}
+def cli_cold(commands: dict[str, tuple[list[str], Callable[[int], dict | None]]],
+             runs: int) -> dict[str, dict]:
+    """Per command: median wall and CPU ms of `runs` fresh processes and the peak RSS of one.
+    The commands take turns, run after run, so that a slow minute on a noisy machine weighs on
+    all of them alike; each first runs once unmeasured (warming the OS page cache).
+    `commands` maps a name to (argv, env(run) -> what to add to run number `run`'s
+    environment; run 0 is the unmeasured one)."""
+    for argv, env in commands.values():
+        run_child(argv, env(0))
+    results: dict[str, list] = {name: [] for name in commands}
+    for run in range(1, runs + 1):
+        for name, (argv, env) in commands.items():
+            results[name].append(run_child(argv, env(run)))
+    return {name: {"wall_ms": round(statistics.median(r[0] for r in found) * 1000),
+                   "cpu_ms": round(statistics.median(r[2] for r in found) * 1000),
+                   "peak_rss_mib": round(max(r[1] for r in found), 1)}
+            for name, found in results.items()}
 
 
 # what every run of the CLI imports before any code of ours: the floor of a cold start
@@ -222,20 +231,23 @@ def measure_cli(workdir: Path, runs: int) -> dict:
     run after the first on unchanged files) and with an empty cache (the first run after an
     install or an edit); the third-party imports alone, for scale."""
     exe = str(installed_cli(workdir))
-    warm = {"TRADEPOLICY_CACHE": str(workdir / "cache")}
-    help_run = cli_cold([exe, "--help"], runs)
-    evaluate_run = cli_cold([exe, "evaluate", "VNM"], runs, lambda run: warm)
-    empty_run = cli_cold([exe, "evaluate", "VNM"], runs,
-                         lambda run: {"TRADEPOLICY_CACHE": str(workdir / f"empty-{run}")})
-    floor = cli_cold([str(Path(exe).parent / "python"), "-c", THIRD_PARTY], runs)
-    return {"cli_runs": runs, "cli_help_ms": help_run["wall_ms"],
-            "cli_help_cpu_ms": help_run["cpu_ms"],
-            "cli_evaluate_vnm_ms": evaluate_run["wall_ms"],
-            "cli_evaluate_vnm_cpu_ms": evaluate_run["cpu_ms"],
-            "cli_evaluate_vnm_empty_cache_ms": empty_run["wall_ms"],
-            "cli_evaluate_vnm_empty_cache_cpu_ms": empty_run["cpu_ms"],
-            "cli_third_party_imports_ms": floor["wall_ms"],
-            "cli_peak_rss_mib": max(evaluate_run["peak_rss_mib"], empty_run["peak_rss_mib"])}
+    python = str(Path(exe).parent / "python")
+    found = cli_cold({
+        "help": ([exe, "--help"], lambda run: None),
+        "evaluate": ([exe, "evaluate", "VNM"],
+                     lambda run: {"TRADEPOLICY_CACHE": str(workdir / "cache")}),
+        "empty": ([exe, "evaluate", "VNM"],
+                  lambda run: {"TRADEPOLICY_CACHE": str(workdir / f"empty-{run}")}),
+        "floor": ([python, "-c", THIRD_PARTY], lambda run: None)}, runs)
+    return {"cli_runs": runs, "cli_help_ms": found["help"]["wall_ms"],
+            "cli_help_cpu_ms": found["help"]["cpu_ms"],
+            "cli_evaluate_vnm_ms": found["evaluate"]["wall_ms"],
+            "cli_evaluate_vnm_cpu_ms": found["evaluate"]["cpu_ms"],
+            "cli_evaluate_vnm_empty_cache_ms": found["empty"]["wall_ms"],
+            "cli_evaluate_vnm_empty_cache_cpu_ms": found["empty"]["cpu_ms"],
+            "cli_third_party_imports_ms": found["floor"]["wall_ms"],
+            "cli_peak_rss_mib": max(found["evaluate"]["peak_rss_mib"],
+                                    found["empty"]["peak_rss_mib"])}
 
 
 # --- sweep -----------------------------------------------------------------------------------

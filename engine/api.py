@@ -89,6 +89,9 @@ def _stamp_of(path: Path) -> tuple[int, int] | None:
 def _load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy, from the on-disk cache when its files are unchanged."""
     compiled = cache.cached("policy", path, lambda: _policy_to_keep(path), _policy_files)
+    # the base files' contents are what was compiled (the cache checked them); their stamps
+    # now are what later loads in this process compare with
+    compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in compiled.source.chain[1:])
     _remember_catalog(compiled)
     return compiled
 
@@ -118,7 +121,6 @@ def _remember_catalog(compiled: CompiledPolicy) -> None:
 def _assemble_and_compile(path: Path) -> CompiledPolicy:
     assembled = variants.assemble(path, locate.data_dir("policies"))
     compiled = _compile(assembled)
-    compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in assembled.chain[1:])
     _check_terms(compiled)
     return compiled
 
