@@ -429,6 +429,9 @@ class _Search:
         self.rules = [r for r, v in base.verdicts.items() if v == Verdict.VIOLATED]
         self.threshold = (planner.policy.tiers[planner.target].min_score - 0.05) / 100
         self.blocks: dict[str, _Blocks] = {}
+        # every rule's part for every verdict, worked out once: the search sums them per state
+        self.parts = {(r, v): self._contribution(r, v)
+                      for r in planner.compiled.rules for v in Verdict}
         self.options: list[list[Way]] = [self.ways_for(r) for r in self.rules]
         self.must = [r for r in base.caps if self.p.order.index(base.caps[r]) > planner.target]
         # the most each rule's ways can add, summed from each index on: the search's bound
@@ -462,6 +465,9 @@ class _Search:
     # --- prediction ------------------------------------------------------------------------
     def contribution(self, rule_id: str, verdict: Verdict) -> float:
         """A rule's part in `earned - threshold x judged`; the target needs the sum >= 0."""
+        return self.parts[(rule_id, verdict)]
+
+    def _contribution(self, rule_id: str, verdict: Verdict) -> float:
         weight = float(self.p.compiled.rules[rule_id].rule.weight)
         scoring = self.p.policy.scoring
         if verdict == Verdict.SATISFIED:
@@ -549,7 +555,7 @@ class _Search:
     def hopeless(self, chosen: tuple[Way, ...], index: int) -> bool:
         """No later way can lift this set to the target, or a capping rule is left unfixed."""
         verdicts = self.predicted(chosen)
-        slack = sum(self.contribution(r, v) for r, v in verdicts.items())
+        slack = sum(map(self.parts.__getitem__, verdicts.items()))
         if slack + self.future[index + 1] < -1e-9:
             return True
         return any(verdicts[r] == Verdict.VIOLATED and not self.fixers_after(r, index)
