@@ -300,8 +300,7 @@ class Judgement:
     facts: dict
     values: dict
     fired: set[str]
-    weighted: list[score.Weighted]
-    totals: score.Totals
+    totals: score.Totals          # the weighted verdicts are worked out when a scorecard is
     tier: Tier | None
     caps: dict[str, str]          # violated rule -> the tier it caps at
     waivers: dict[str, Waiver]    # rule -> the exception on record for this partner
@@ -336,10 +335,10 @@ def excepted(verdicts: dict[str, Verdict], waivers: dict, day: dt.date) -> dict[
 def judged(compiled: CompiledPolicy, verdicts: dict[str, Verdict], facts: dict, values: dict,
            fired: set[str], waivers: dict | None = None) -> Judgement:
     """Verdicts -> weighted score, caps and tier (shared with sweep, which swaps one verdict)."""
-    weighted, caps = score.weigh(compiled, verdicts)
-    total = score.verdict_totals(compiled, verdicts, weighted)
+    caps = score.caps_of(compiled, verdicts)
+    total = score.verdict_totals(compiled, verdicts)
     tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
-    return Judgement(verdicts, facts, values, fired, weighted, total, tier, caps, waivers or {})
+    return Judgement(verdicts, facts, values, fired, total, tier, caps, waivers or {})
 
 
 def evaluate_partner(compiled: CompiledPolicy, partner: Partner | Profile,
@@ -387,7 +386,7 @@ def _scorecard(compiled: CompiledPolicy, profile: Profile, judged: Judgement, fo
                path: str | None, day: dt.date | None = None) -> Scorecard:
     policy = compiled.policy
     total, tier, caps = judged.totals, judged.tier, judged.caps
-    per_demand = score.demand_totals(judged.weighted, policy)
+    per_demand = score.demand_totals(score.weighted_verdicts(compiled, judged.verdicts), policy)
     demands = tuple(DemandScore(d.id, d.title, per_demand[d.id].score, per_demand[d.id].counts)
                     for d in policy.demands)
     terms = sorted({t for ids in compiled.shaped.values() for t in ids})

@@ -107,29 +107,30 @@ def _build_weight_plan(compiled: CompiledPolicy) -> WeightPlan:
         {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier})
 
 
-def weigh(compiled: CompiledPolicy,
-          verdicts: dict[str, Verdict]) -> tuple[list[Weighted], dict[str, str]]:
-    """The weighted verdicts, and the violated rules that cap the tier (rule -> tier)."""
+def weighted_verdicts(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> list[Weighted]:
     plan = weight_plan(compiled)
-    weighted = list(map(dict.__getitem__, map(plan.weighted.__getitem__, verdicts),
-                        verdicts.values()))
+    return list(map(dict.__getitem__, map(plan.weighted.__getitem__, verdicts),
+                    verdicts.values()))
+
+
+def caps_of(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> dict[str, str]:
+    """The violated rules that cap the tier (rule -> tier)."""
     # an excepted violation caps only when the policy still counts it as violated
     capping = (_VIOLATED, _EXCEPTED) if compiled.policy.scoring.excepted == "violated" else \
         (_VIOLATED,)
-    caps = {r: tier for r, tier in plan.caps.items() if verdicts.get(r) in capping}
-    return weighted, caps
+    return {r: tier for r, tier in weight_plan(compiled).caps.items()
+            if verdicts.get(r) in capping}
 
 
-def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict],
-                   weighted: list[Weighted]) -> Totals:
-    """totals(weighted, the policy's scoring) for all the policy's verdicts. With whole
-    weights it counts verdicts per weight (in C, not rule by rule in Python): the sums are
-    then the same exact integers."""
+def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> Totals:
+    """totals() of the weighted verdicts under the policy's scoring. With whole weights it
+    counts verdicts per weight (in C, not rule by rule in Python), without building the
+    weighted list: the sums are then the same exact integers."""
     plan = weight_plan(compiled)
     scoring = compiled.policy.scoring
     if plan.by_weight is None or len(verdicts) != len(plan.weighted) or \
             _EXCEPTED in verdicts.values():
-        return totals(weighted, scoring)
+        return totals(weighted_verdicts(compiled, verdicts), scoring)
     counts = dict.fromkeys(_VERDICTS, 0)
     known = unknown = earned = 0
     for weight, ids in plan.by_weight:
