@@ -26,7 +26,9 @@ def profile_values(profile: Profile) -> dict[str, Any]:
     """indicator -> plain value, absent or null figures left out (they are unknown)."""
     values = {}
     for name, raw in profile.indicators.items():
-        value = raw.value if isinstance(raw, Figure) else raw     # a bare value is its figure
+        # a bare value is its figure (`type(...) is` first: isinstance on a model class goes
+        # through ABCMeta, and this runs for every figure of every new profile)
+        value = raw.value if type(raw) is Figure or isinstance(raw, Figure) else raw
         if value is not None:
             values[name] = value
     return values
@@ -170,6 +172,9 @@ def _encode_spec(spec: Spec, value: Any) -> Any:
     return shares or None
 
 
+_NOT_YET = object()
+
+
 class _Known:
     """One profile's known values and serialised fact fields, worked out as they are asked."""
 
@@ -183,13 +188,12 @@ class _Known:
         self.kept: dict[tuple[str, int], tuple[object, Any]] = {}
 
     def fragment(self, spec: Spec) -> str | None:
-        try:
-            return self.fragments[spec]
-        except KeyError:
+        fragment = self.fragments.get(spec, _NOT_YET)   # no KeyError: a new profile misses all
+        if fragment is _NOT_YET:
             value = self.computed_value(spec[0], spec[2]) if spec[1] == "computed" \
                 else self.values.get(spec[0])
             fragment = self.fragments[spec] = _fragment(spec, value)
-            return fragment
+        return fragment
 
     def computed_value(self, name: str, term: cx.Term) -> float | None:
         try:

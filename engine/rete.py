@@ -20,6 +20,7 @@ hash collisions); rete trusts it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -77,8 +78,7 @@ _FACT_TAIL = engine_json({"kind": "profile", "sid": SID, "id": FACT_ID})[1:]
 
 def fact_field(name: str, value: Any) -> str:
     """One field of a profile fact, `"name":<engine JSON>`, to be joined by fragments_payload."""
-    key = f'"{name}"' if name.isascii() and name.isidentifier() else \
-        json.dumps(name, ensure_ascii=False)
+    key = _quoted(name)
     kind = type(value)
     if kind is float and math.isfinite(value):       # the common cases, as json.dumps writes
         text = float.__repr__(value)                 # them, without its general machinery
@@ -88,6 +88,13 @@ def fact_field(name: str, value: Any) -> str:
     if kind is bool:
         return f"{key}:{'true' if value else 'false'}"
     return f"{key}:{engine_json(value)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(name: str) -> str:
+    """A field name as a JSON key (names repeat for every profile; sweeps add a few more)."""
+    return f'"{name}"' if name.isascii() and name.isidentifier() else \
+        json.dumps(name, ensure_ascii=False)
 
 
 def fragments_payload(fragments: list[str]) -> str:
