@@ -114,18 +114,28 @@ def _outcome(rate: int) -> dict:
     return {"tariff_rate": rate, "legal_authority": "unspecified", "status": "threatened"}
 
 
-def per_second(fn, items: list, seconds: float) -> float:
-    """Calls per second of fn over items: the median of passes over all items, repeated for
-    about `seconds` (a median, so that other processes on a small machine skew it less)."""
-    for item in items[:20]:
-        fn(item)                                        # warm up
-    rates, start = [], time.perf_counter()
-    while time.perf_counter() - start < seconds or len(rates) < 5:
-        begin = time.perf_counter()
-        for item in items:
-            fn(item)
-        rates.append(len(items) / (time.perf_counter() - begin))
-    return statistics.median(rates)
+def per_second(cases: dict[str, tuple[Callable, list]], seconds: float) -> dict[str, list]:
+    """Calls per second of each case's fn over its items, pass by pass: the cases take turns,
+    one pass over all their items each, for about `seconds` per case (at least 5 rounds). A
+    slow minute on a noisy machine then weighs on every case of a round alike, and a ratio is
+    taken within each round. Returns each case's rates, round by round."""
+    for fn, items in cases.values():
+        for item in items[:20]:
+            fn(item)                                    # warm up
+    rates: dict[str, list] = {name: [] for name in cases}
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds * len(cases) or len(rates[next(iter(rates))]) < 5:
+        for name, (fn, items) in cases.items():
+            begin = time.perf_counter()
+            for item in items:
+                fn(item)
+            rates[name].append(len(items) / (time.perf_counter() - begin))
+    return rates
+
+
+def ratio(rates: dict[str, list], top: str, bottom: str) -> float:
+    """The median over rounds of top's rate / bottom's rate in the same round."""
+    return statistics.median(a / b for a, b in zip(rates[top], rates[bottom], strict=True))
 
 
 def bare_core_loop(compiled, partners: list[Profile]):
@@ -205,7 +215,8 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float
 
 def cli_cold(commands: dict[str, tuple[list[str], Callable[[int], dict | None]]],
              runs: int) -> dict[str, dict]:
-    """Per command: median wall and CPU ms of `runs` fresh processes and the peak RSS of one.
+    """Per command: median and fastest wall ms, median CPU ms of `runs` fresh processes, and
+    the peak RSS of one (on a noisy machine the fastest run is the one least slowed by others).
     The commands take turns, run after run, so that a slow minute on a noisy machine weighs on
     all of them alike; each first runs once unmeasured (warming the OS page cache).
     `commands` maps a name to (argv, env(run) -> what to add to run number `run`'s
@@ -217,6 +228,7 @@ def cli_cold(commands: dict[str, tuple[list[str], Callable[[int], dict | None]]]
         for name, (argv, env) in commands.items():
             results[name].append(run_child(argv, env(run)))
     return {name: {"wall_ms": round(statistics.median(r[0] for r in found) * 1000),
+                   "fastest_ms": round(min(r[0] for r in found) * 1000),
                    "cpu_ms": round(statistics.median(r[2] for r in found) * 1000),
                    "peak_rss_mib": round(max(r[1] for r in found), 1)}
             for name, found in results.items()}
@@ -242,6 +254,10 @@ def measure_cli(workdir: Path, runs: int) -> dict:
     return {"cli_runs": runs, "cli_help_ms": found["help"]["wall_ms"],
             "cli_help_cpu_ms": found["help"]["cpu_ms"],
             "cli_evaluate_vnm_ms": found["evaluate"]["wall_ms"],
+            "cli_evaluate_vnm_fastest_ms": found["evaluate"]["fastest_ms"],
+            "cli_help_fastest_ms": found["help"]["fastest_ms"],
+            "cli_evaluate_vnm_empty_cache_fastest_ms": found["empty"]["fastest_ms"],
+            "cli_third_party_imports_fastest_ms": found["floor"]["fastest_ms"],
             "cli_evaluate_vnm_cpu_ms": found["evaluate"]["cpu_ms"],
             "cli_evaluate_vnm_empty_cache_ms": found["empty"]["wall_ms"],
             "cli_evaluate_vnm_empty_cache_cpu_ms": found["empty"]["cpu_ms"],
@@ -310,25 +326,25 @@ def measure(quick: bool) -> dict:
         compile_ms = statistics.median(
             _timed(lambda policy=policy: compile_policy(policy, catalog)) for _ in range(20))
         compiled = compile_policy(policy, catalog)
-        engine = per_second(lambda p, c=compiled: api.judge(c, p), partners, seconds)
-        explained = per_second(lambda p, c=compiled: api.evaluate_partner(c, p), partners,
-                               seconds)
         run, payloads = bare_core_loop(compiled, partners)
-        bare = per_second(run, payloads, seconds)
 
         def reference(p, c=compiled):
             verdicts = reference_verdicts(c, p.partner.code, profile_values(p))
             return reference_score(c, verdicts)
 
-        plain = per_second(reference, partners, seconds)
+        rates = per_second({
+            "engine": (lambda p, c=compiled: api.judge(c, p), partners),
+            "explained": (lambda p, c=compiled: api.evaluate_partner(c, p), partners),
+            "bare": (run, payloads), "reference": (reference, partners)}, seconds)
+        median = {name: statistics.median(found) for name, found in rates.items()}
         compiled_for[n_rules] = compiled
         results["rules"][n_rules] = {
             "rulesets": len(compiled.rulesets), "compile_ms": round(compile_ms, 2),
-            "engine_per_s": round(engine),
-            "explained_per_s": round(explained),
-            "bare_core_per_s": round(bare), "reference_per_s": round(plain),
-            "engine_vs_bare_core": round(engine / bare, 3),
-            "engine_vs_reference": round(engine / plain, 3)}
+            "engine_per_s": round(median["engine"]),
+            "explained_per_s": round(median["explained"]),
+            "bare_core_per_s": round(median["bare"]), "reference_per_s": round(median["reference"]),
+            "engine_vs_bare_core": round(ratio(rates, "engine", "bare"), 3),
+            "engine_vs_reference": round(ratio(rates, "engine", "reference"), 3)}
     shipped = ROOT / "policies" / "us-china-alignment.yaml"
     results["policy_load_validate_compile_ms"] = round(statistics.median(
         _timed(lambda: api._assemble_and_compile(shipped)) for _ in range(5)), 1)
@@ -386,13 +402,14 @@ def print_table(results: dict) -> None:
           f"ms; from the disk cache: {results['policy_from_disk_cache_ms']} ms")
     print(f"sweep {results['sweep_note']}: a limit {results['sweep_limit_s']} s, a weight "
           f"{results['sweep_weight_s']} s, a tier bound {results['sweep_tier_bound_s']} s")
-    print(f"CLI cold start, wheel install (median of {results['cli_runs']}): --help "
-          f"{results['cli_help_ms']} ms (CPU {results['cli_help_cpu_ms']} ms), evaluate VNM "
-          f"{results['cli_evaluate_vnm_ms']} ms (CPU {results['cli_evaluate_vnm_cpu_ms']} ms), "
-          f"with an empty disk cache {results['cli_evaluate_vnm_empty_cache_ms']} ms (CPU "
-          f"{results['cli_evaluate_vnm_empty_cache_cpu_ms']} ms); the third-party imports "
-          f"alone {results['cli_third_party_imports_ms']} ms; peak RSS of a CLI run "
-          f"{results['cli_peak_rss_mib']} MiB")
+    r = results
+    print(f"CLI cold start, wheel install (median of {r['cli_runs']}, fastest in brackets): "
+          f"--help {r['cli_help_ms']} ms ({r['cli_help_fastest_ms']}), evaluate VNM "
+          f"{r['cli_evaluate_vnm_ms']} ms ({r['cli_evaluate_vnm_fastest_ms']}), with an empty "
+          f"disk cache {r['cli_evaluate_vnm_empty_cache_ms']} ms "
+          f"({r['cli_evaluate_vnm_empty_cache_fastest_ms']}); the third-party imports alone "
+          f"{r['cli_third_party_imports_ms']} ms ({r['cli_third_party_imports_fastest_ms']}); "
+          f"peak RSS of a CLI run {r['cli_peak_rss_mib']} MiB")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
           f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB)")
 
