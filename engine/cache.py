@@ -1,12 +1,13 @@
 """Cache: what a file loads to, kept on disk between runs, so that a run on unchanged files
-skips reading YAML, validating and compiling (most of a cold `tradepolicy evaluate` after the
-imports).
+skips reading YAML, validating and compiling (tens of milliseconds of a cold CLI run).
 
 An entry is a pickle of (format, files, value), named by a hash of what was loaded, the file's
-resolved path and the engine's own code (its files' sizes and modification times) with the
+absolute path and the engine's own code (its files' sizes and modification times) with the
 Python and pydantic versions. `files` lists every file the value was built from with a SHA-256
 of its bytes; a hit reads and hashes them again (a few KiB each), so an edited policy, base
-policy, catalog or profile is noticed whatever its timestamps say.
+policy, catalog or profile is noticed whatever its timestamps say. (Timestamps matter only one
+way: an entry is not written when one of its files was modified within seconds of the build,
+since its digest might then be of content the build never read.)
 
 The cache can make a run faster, never different and never failing: an entry that cannot be
 read, is corrupt, comes from other code or is stale, and a folder that cannot be written, all
@@ -25,6 +26,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -47,8 +49,9 @@ def cached(what: str, path: Path, build: Callable[[], T],
     found = _read(entry)
     if found is not None:
         return found
+    started = time.time()
     value = build()
-    _write(folder, entry, value, files(value))
+    _write(folder, entry, value, files(value), started)
     return value
 
 
@@ -105,10 +108,20 @@ def _read(entry: Path) -> object | None:
     return value
 
 
-def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]) -> None:
+# A file changed while its value was being built would be recorded with its new digest and
+# the old value. So an entry is not written when one of its files was modified this close to
+# the start of the build (as git treats "racily clean" files); the next run writes it.
+RACY_SECONDS = 2.0
+
+
+def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path],
+           started: float) -> None:
     """Written whole or not at all (a temporary file renamed over the entry)."""
     try:
-        record = [(str(path), _digest(str(path))) for path in files]
+        paths = [str(path) for path in files]
+        if any(os.stat(path).st_mtime > started - RACY_SECONDS for path in paths):
+            return
+        record = [(path, _digest(path)) for path in paths]
         data = pickle.dumps((FORMAT, record, value), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")

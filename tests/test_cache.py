@@ -17,10 +17,19 @@ from engine.errors import InputError
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch) -> Path:
+def folder(ws, tmp_path: Path, monkeypatch) -> Path:
+    """A private cache folder; the workspace's files are dated an hour back, as files are when
+    a user runs them (a file modified seconds before a build is not cached: see below)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("TRADEPOLICY_CACHE", str(folder))
+    for path in ws.root.iterdir():
+        age(path)
     return folder
+
+
+def age(path: Path, seconds: float = 3600) -> None:
+    info = path.stat()
+    os.utime(path, (info.st_atime - seconds, info.st_mtime - seconds))
 
 
 def fresh_process() -> None:
@@ -87,6 +96,17 @@ def test_a_corrupt_or_truncated_entry_is_rebuilt(ws, folder):
     assert api.load_policy(ws.policy_path).hash == expected
     fresh_process()
     assert api.load_policy(ws.policy_path).hash == expected      # and written whole again
+
+
+def test_a_file_modified_during_its_build_is_not_cached_until_the_next_run(ws, folder):
+    """Its digest, taken after the build, could be of content the build never read."""
+    ws.policy_path.write_text(ws.policy_path.read_text() + "\n")      # modified just now
+    api.load_policy(ws.policy_path)
+    assert [p.name for p in folder.glob("*.pickle")] == []
+    age(ws.policy_path)
+    fresh_process()
+    api.load_policy(ws.policy_path)
+    assert len(list(folder.glob("*.pickle"))) == 1
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_cache(ws, tmp_path, monkeypatch):
