@@ -154,6 +154,9 @@ class Network:
     def fire(self, payload: str, follow: Follow | None = None) -> set[str]:
         """Names of the engine rules the profile satisfies; leaves every session empty.
 
+        `payload` is a profile fact as profile_payload or fragments_payload write it, with the
+        id FACT_ID: the retraction names that id, so a fact with another id would stay behind.
+
         Forward chaining: after each round, `follow(fired)` says which derived facts now hold
         (or are now known not to); the new ones are asserted and drained, until none is new."""
         fired: set[str] = set()
