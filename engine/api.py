@@ -48,14 +48,21 @@ _CACHE: dict[tuple[str, int, int], object] = {}
 def _cached(path: Path, build, *, fresh=lambda value: True):
     """build() once per file version (path, size, modification time), and again when `fresh`
     says what was built has gone stale; errors are not cached."""
-    try:
-        info = path.stat()
-        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
-    except OSError:
+    key = _file_key(path)
+    if key is None:
         return build()                    # the loader reports why it cannot be read
     if key not in _CACHE or not fresh(_CACHE[key]):
         _CACHE[key] = build()
     return _CACHE[key]
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    """A file version as _CACHE keys it: (resolved path, size, modification time)."""
+    try:
+        info = path.stat()
+        return (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    except OSError:
+        return None
 
 
 def load_policy(path: str | Path | None = None,
@@ -109,13 +116,9 @@ def _remember_catalog(compiled: CompiledPolicy) -> None:
     """A policy read from the disk cache brings its own copy of its catalog: one catalog object
     per file in a process (what `_still_fresh` checks, and what per-catalog plans are kept
     by), so the copy becomes the file's catalog, or gives way to the one already loaded."""
-    path = Path(compiled.catalog_path or locate.default_catalog())
-    try:
-        info = path.stat()
-    except OSError:
-        return
-    key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
-    compiled.catalog = _CACHE.setdefault(key, compiled.catalog)
+    key = _file_key(Path(compiled.catalog_path or locate.default_catalog()))
+    if key is not None:
+        compiled.catalog = _CACHE.setdefault(key, compiled.catalog)
 
 
 def _assemble_and_compile(path: Path) -> CompiledPolicy:
