@@ -108,8 +108,13 @@ def apply(compiled: CompiledPolicy, profile: Profile, moves: Moves) -> Profile:
     for base, keyed in by_base.items():
         old = profile.figure(base)
         value = _moved_value(catalog.indicators[base], old.value if old else None, keyed)
-        figures[base] = Figure(value=value, illustrative=True,
-                               note=f"hypothetical remedy target; was {old.value if old else None}")
+        # built without validation: the value is one of the catalog-typed candidates the
+        # planner chose, which validation would only pass through unchanged (the models are
+        # strict); validating would build Figure's pydantic schema, about 10-20 ms of a CLI
+        # run whose profiles came from the disk cache. A test re-validates every such profile.
+        figures[base] = Figure.model_construct(
+            value=value, illustrative=True,
+            note=f"hypothetical remedy target; was {old.value if old else None}")
     return profile.model_copy(update={"indicators": figures})
 
 

@@ -22,7 +22,7 @@ from test_reference_property import CATALOG, policies, profiles
 from engine import api, locate, remedies
 from engine.compile import compile_policy
 from engine.errors import InputError
-from engine.models import IndicatorType, Policy
+from engine.models import Figure, IndicatorType, Policy, Profile
 from engine.results import RemedyStatus, Verdict
 
 SHIPPED = sorted(locate.shipped_partners())
@@ -122,6 +122,24 @@ def test_no_cheaper_combination_of_the_rules_fixes_reaches_the_tier(path):
         judged = api.judge(compiled, remedies.apply(compiled, profile, moves))
         assert _tier_index(compiled, judged.tier.id) > _tier_index(compiled, plan.target), moves
     assert cheaper < 5000      # the check stays exhaustive, not sampled
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_changed_profile_the_search_builds_is_one_validation_would_accept(path,
+                                                                                monkeypatch):
+    """remedies.apply builds its figures without validating them (for speed): each profile it
+    builds while planning must pass validation unchanged."""
+    compiled = api.load_policy()
+    profile = api.load_partner(str(path), compiled.catalog).profile
+    built = []
+    apply = remedies.apply
+    monkeypatch.setattr(remedies, "apply", lambda *args: built.append(apply(*args)) or built[-1])
+    remedies.plan(compiled, profile)
+    for changed in built:
+        assert Profile.model_validate(changed.model_dump()) == changed
+    moved = [f for p in built for f in p.indicators.values()
+             if isinstance(f, Figure) and f.note and f.note.startswith("hypothetical")]
+    assert moved or not built
 
 
 def test_a_change_shared_by_several_rules_is_paid_once():
@@ -319,7 +337,9 @@ def test_any_found_remedy_reaches_its_tier_and_any_other_says_why(policy: Policy
         judged = api.judge(compiled, profile)
         if plan.status == RemedyStatus.FOUND:
             moves = remedies.changes_of(compiled, plan)
-            after = api.judge(compiled, remedies.apply(compiled, profile, moves))
+            changed = remedies.apply(compiled, profile, moves)
+            assert Profile.model_validate(changed.model_dump()) == changed
+            after = api.judge(compiled, changed)
             assert after.tier is not None
             assert _tier_index(compiled, after.tier.id) <= _tier_index(compiled, plan.target)
             assert after.tier.id == plan.reached_tier
