@@ -7,7 +7,8 @@ import datetime as dt
 
 from engine import api
 from engine.compile import CompiledPolicy
-from engine.results import Cause, Comparison, PartnerChange, Scorecard, Standing
+from engine.results import Scorecard
+from engine.variant_results import Cause, Comparison, PartnerChange, Standing
 
 
 def compare(variant: CompiledPolicy, baseline: CompiledPolicy, partners: list[api.Partner],

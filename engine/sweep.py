@@ -16,7 +16,7 @@ from typing import Any
 from engine import api, score, variants
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
-from engine.results import Flip, Sweep, SweepRow
+from engine.variant_results import Flip, Sweep, SweepRow
 
 MAX_STEPS = 1000
 

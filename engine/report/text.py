@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.results import (
     Because,
     Finding,
-    Flip,
     Outcome,
-    PartnerChange,
     PolicyStamp,
     RemedyPlan,
     RemedyStatus,
     Scorecard,
     Verdict,
 )
+
+if TYPE_CHECKING:     # named in annotations only: `evaluate` need not define compare's classes
+    from engine.variant_results import Flip, PartnerChange
 
 MARK = {Verdict.VIOLATED: "✗ violated", Verdict.SATISFIED: "✓ satisfied",
         Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a",

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from engine.report import text, variants_html
 from engine.report.json_ import policy_block
-from engine.results import Comparison, PartnerChange, Standing, Sweep, SweepRow
+from engine.variant_results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
 FORMATS = ("table", "json", "markdown", "html")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from engine.htmlkit import Html, el, page, table, void
 from engine.report import text
-from engine.results import Comparison, PartnerChange, PolicyStamp, Standing, Sweep, SweepRow
+from engine.results import PolicyStamp
+from engine.variant_results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
 # Tier cells: the best tier darkest. Extra rules for this page only (CSP allows inline style).
 CSS = """
