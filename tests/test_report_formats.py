@@ -172,3 +172,35 @@ def test_markdown_tables_carry_observed_limit_and_margin(report):
 
 def _cells(row: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+# --- table -------------------------------------------------------------------------------------
+
+def test_table_shows_remedy_values_as_written_never_as_rich_markup(report):
+    """A category value may hold brackets: the table prints it, rich does not read it as a
+    style (`[bold]` would vanish and `[/]` would raise)."""
+    from dataclasses import replace
+
+    from engine.report import table
+    from engine.results import Change, RemedyPlan, RemedyStatus
+
+    change = Change("screening_regime", "Screening regime", "a", "b", "[bold]none[/bold]",
+                    "[/] full", 0.5, ("r1",))
+    plan = RemedyPlan(RemedyStatus.FOUND, "aligned", "Aligned", "m", (change,), 0.5,
+                      "aligned", 90.0, ("r1",))
+    card = replace(report.scorecards[0], remedies=plan)
+    out = table.render(replace(report, scorecards=(card,)), width=160)
+    assert "[bold]none[/bold]" in out and "[/] full" in out
+
+
+def test_table_prints_partner_and_policy_text_as_written(report):
+    """Partner names and policy titles are data: brackets in them are printed, never read by
+    rich as styles or links."""
+    from dataclasses import replace
+
+    from engine.report import table
+
+    marked = replace(report, policy=replace(report.policy, title="[bold]Draft[/bold] [/]"))
+    out = table.render(marked, width=160)
+    assert "[bold]Draft[/bold] [/]" in out
+    assert out.count(HOSTILE) == 2          # the overview row and the partner's panel title

@@ -6,7 +6,6 @@ import io
 import shutil
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,8 +20,9 @@ STYLE = {Verdict.VIOLATED: "bold red", Verdict.SATISFIED: "green",
 
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
     out = io.StringIO()
+    # markup off: every string printed is data (names, titles, values), never a style
     console = Console(file=out, width=width or _width(), force_terminal=color,
-                      no_color=not color, highlight=False, soft_wrap=False)
+                      no_color=not color, highlight=False, soft_wrap=False, markup=False)
     console.print(text.policy_line(report.policy))
     if len(report.scorecards) > 1:
         console.print(_overview(report))
@@ -42,9 +42,9 @@ def _overview(report: Report) -> Table:
         table.add_column(column, justify="right" if column != "partner" and column != "tier"
                          else "left")
     for card in report.scorecards:
-        table.add_row(escape(f"{card.code} {card.name}"),
+        table.add_row(f"{card.code} {card.name}",
                       "—" if card.score is None else f"{card.score:g}",
-                      escape(text.tier_text(card)),
+                      text.tier_text(card),
                       f"{card.outcome.tariff_rate:g}%" if card.outcome else "—",
                       f"{card.coverage:.0%}", str(card.counts["violated"]),
                       str(card.counts["unknown"]))
@@ -62,8 +62,9 @@ def _scorecard(card: Scorecard) -> Panel:
         lines.append(Text(f"Terms in force for {card.code}: {', '.join(card.terms)}"))
     lines.append(Text("Demands: " + " · ".join(
         f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
-    return Panel(Group(*lines, _findings(card), *_remedy(card)), title=f"{card.code} {card.name}",
-                 title_align="left")
+    # a Panel reads a str title as markup whatever the console says: pass it as Text
+    return Panel(Group(*lines, _findings(card), *_remedy(card)),
+                 title=Text(f"{card.code} {card.name}"), title_align="left")
 
 
 def _remedy(card: Scorecard) -> list:

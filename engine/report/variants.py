@@ -8,7 +8,6 @@ from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from engine.report import text, variants_html
@@ -51,8 +50,9 @@ def _changed(comparison: Comparison) -> list[PartnerChange]:
 
 def _console(color: bool) -> tuple[Console, io.StringIO]:
     out = io.StringIO()
+    # markup off: every string printed is data (names, titles, messages), never a style
     return Console(file=out, width=160, force_terminal=color, no_color=not color,
-                   highlight=False, soft_wrap=False), out
+                   highlight=False, soft_wrap=False, markup=False), out
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -68,9 +68,9 @@ def _comparison_table(comparison: Comparison, color: bool) -> str:
         for column in ("partner", "before", "after", "Δ score", "tier", "because"):
             table.add_column(column, overflow="fold")
         for c in changed:
-            table.add_row(escape(f"{c.code} {c.name}"), _standing(c.before), _standing(c.after),
+            table.add_row(f"{c.code} {c.name}", _standing(c.before), _standing(c.after),
                           _delta(c), "changes" if c.tier_changed else "same",
-                          escape("\n".join(text.cause_lines(c))))
+                          "\n".join(text.cause_lines(c)))
         console.print(table)
     return out.getvalue()
 
@@ -128,7 +128,7 @@ def _sweep_table(result: Sweep, color: bool) -> str:
     for column in ("partner", "tiers", "flips"):
         table.add_column(column, overflow="fold")
     for row in result.rows:
-        table.add_row(escape(f"{row.code} {row.name}"), _strip(result, row),
+        table.add_row(f"{row.code} {row.name}", _strip(result, row),
                       "\n".join(text.flip_text(f) for f in row.flips) or "no change")
     console.print(table)
     if not result.exact:
