@@ -1,5 +1,6 @@
-"""HTML and Markdown reports: what they show is what the engine computed (compared with the
-JSON of the same report), partner and policy text is escaped, and the HTML is self-contained."""
+"""HTML, Markdown and table reports: what they show is what the engine computed (compared with
+the JSON of the same report), partner and policy text is escaped (printed as written in the
+table), and the HTML is self-contained."""
 
 from __future__ import annotations
 
