@@ -249,7 +249,7 @@ class Model(BaseModel):
 def measure_cli(workdir: Path, runs: int) -> dict:
     """--help, and `evaluate VNM` with the disk cache holding the shipped policy and VNM (every
     run after the first on unchanged files) and with an empty cache (the first run after an
-    install or an edit); the third-party imports alone, for scale."""
+    install or an edit); the two floors (THIRD_PARTY, THIRD_PARTY_AND_A_MODEL), for scale."""
     exe = str(installed_cli(workdir))
     python = str(Path(exe).parent / "python")
     found = cli_cold({
@@ -260,21 +260,20 @@ def measure_cli(workdir: Path, runs: int) -> dict:
                   lambda run: {"TRADEPOLICY_CACHE": str(workdir / f"empty-{run}")}),
         "floor": ([python, "-c", THIRD_PARTY], lambda run: None),
         "model_floor": ([python, "-c", THIRD_PARTY_AND_A_MODEL], lambda run: None)}, runs)
-    return {"cli_runs": runs, "cli_help_ms": found["help"]["wall_ms"],
-            "cli_help_cpu_ms": found["help"]["cpu_ms"],
-            "cli_evaluate_vnm_ms": found["evaluate"]["wall_ms"],
-            "cli_evaluate_vnm_fastest_ms": found["evaluate"]["fastest_ms"],
-            "cli_help_fastest_ms": found["help"]["fastest_ms"],
-            "cli_evaluate_vnm_empty_cache_fastest_ms": found["empty"]["fastest_ms"],
-            "cli_third_party_imports_fastest_ms": found["floor"]["fastest_ms"],
-            "cli_evaluate_vnm_cpu_ms": found["evaluate"]["cpu_ms"],
-            "cli_evaluate_vnm_empty_cache_ms": found["empty"]["wall_ms"],
-            "cli_evaluate_vnm_empty_cache_cpu_ms": found["empty"]["cpu_ms"],
-            "cli_third_party_imports_ms": found["floor"]["wall_ms"],
-            "cli_third_party_and_a_model_ms": found["model_floor"]["wall_ms"],
-            "cli_third_party_and_a_model_fastest_ms": found["model_floor"]["fastest_ms"],
-            "cli_peak_rss_mib": max(found["evaluate"]["peak_rss_mib"],
-                                    found["empty"]["peak_rss_mib"])}
+    results: dict = {"cli_runs": runs}
+    for name, prefix in CLI_KEYS.items():
+        for stat in ("wall", "fastest", "cpu"):
+            key = f"{prefix}_ms" if stat == "wall" else f"{prefix}_{stat}_ms"
+            results[key] = found[name][f"{stat}_ms"]
+    results["cli_peak_rss_mib"] = max(found["evaluate"]["peak_rss_mib"],
+                                      found["empty"]["peak_rss_mib"])
+    return results
+
+
+# how each measured command is named in the results (<prefix>_ms, _fastest_ms, _cpu_ms)
+CLI_KEYS = {"help": "cli_help", "evaluate": "cli_evaluate_vnm",
+            "empty": "cli_evaluate_vnm_empty_cache", "floor": "cli_third_party_imports",
+            "model_floor": "cli_third_party_and_a_model"}
 
 
 # --- sweep -----------------------------------------------------------------------------------
