@@ -78,8 +78,8 @@ def _code_stamp() -> str:
     """The engine's code as it is now (every module's size and modification time): entries
     written by other code, e.g. before an upgrade or an edit of an editable install, miss."""
     if not _CODE_STAMP:
-        stamps = sorted(f"{p.relative_to(_ENGINE)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                        for p in _ENGINE.rglob("*.py"))
+        stamps = sorted(f"{p.relative_to(_ENGINE)}:{info.st_size}:{info.st_mtime_ns}"
+                        for p in _ENGINE.rglob("*.py") for info in (p.stat(),))
         _CODE_STAMP.append(hashlib.sha256("\n".join(stamps).encode()).hexdigest())
     return _CODE_STAMP[0]
 

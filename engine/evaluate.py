@@ -19,7 +19,7 @@ from typing import Any
 from engine import conditions as cx
 from engine import rete
 from engine.compile import CompiledPolicy
-from engine.models import Catalog, Figure, IndicatorType, Profile
+from engine.models import Figure, IndicatorType, Profile
 
 
 def profile_values(profile: Profile) -> dict[str, Any]:
@@ -52,24 +52,6 @@ def with_computed(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str,
         if computed is not None:
             result[field_name] = computed
     return result
-
-
-def engine_fields(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str, Any]:
-    """The fact's fields in the engine's encoding; `values` already holds computed fields."""
-    catalog = compiled.catalog
-    return {name: _encode(catalog, name, value) if name in catalog.indicators else value
-            for name, value in values.items()}
-
-
-def _encode(catalog: Catalog, name: str, value: Any) -> Any:
-    indicator = catalog.indicators[name]
-    if indicator.type == IndicatorType.ENUM and indicator.ordered:
-        return (indicator.values or []).index(value)
-    if indicator.type == IndicatorType.SET:
-        return {member: member in value for member in indicator.values or []}
-    if indicator.type == IndicatorType.DATE:
-        return value.toordinal() if isinstance(value, dt.date) else value
-    return value
 
 
 def compute(term: cx.Term, values: dict[str, Any]) -> float | None:

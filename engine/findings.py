@@ -25,10 +25,6 @@ from engine.results import FactStatus, Verdict
 Facts = dict[tuple[str, str], FactStatus]
 
 
-def missing(check: Check, values: dict[str, Any]) -> list[str]:
-    return sorted(name for name in check.reads if lookup(values, name) is None)
-
-
 def truth(check: Check, values: dict[str, Any], fired: set[str]) -> bool | None:
     """True, False, or None (the missing figures could go either way)."""
     return _truth(check, fired, unknown_reads(check.reads, values))
