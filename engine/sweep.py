@@ -105,9 +105,10 @@ class _Steps:
 
     def __init__(self, compiled: CompiledPolicy, parameter: str, values: list[Any]) -> None:
         self.compiled, self.parameter, self.values = compiled, parameter, values
-        target, field = parameter.rsplit(".", 1)
-        self.field = field.split("[")[0]
-        self.rule = target if self.field == "limit" else None
+        self.target, field = parameter.rsplit(".", 1)
+        self.field, _, which = field.partition("[")
+        self.which = which.rstrip("]")          # limit[indicator]: one comparison of a rule
+        self.rule = self.target if self.field == "limit" else None
         self._whole: dict[int, CompiledPolicy] = {}
         self._alone: dict[int, CompiledPolicy] = {}
 
@@ -118,10 +119,13 @@ class _Steps:
 
     def alone(self, i: int) -> CompiledPolicy:
         if i not in self._alone:
-            setting = (f"{self.parameter}={_text(self.values[i])}",)
-            self._alone[i] = api.with_settings(api.rule_alone(self.compiled, self.rule), setting,
-                                               "--param")
+            self._alone[i] = self.alone_at(self.values[i])
         return self._alone[i]
+
+    def alone_at(self, value: Any) -> CompiledPolicy:
+        """The swept rule alone with its limit at `value`."""
+        setting = (f"{self.parameter}={_text(value)}",)
+        return api.with_settings(api.rule_alone(self.compiled, self.rule), setting, "--param")
 
 
 def _of(judged) -> tuple[str | None, float | None]:
@@ -153,17 +157,14 @@ class _Judged:
 
     def at(self, value: Any) -> tuple[str | None, float | None]:
         """The standing at a value between the steps (a flip point being pinned)."""
-        steps, setting = self.steps, (f"{self.steps.parameter}={_text(value)}",)
+        steps = self.steps
         if self.base is not None and steps.field == "min_score":
-            target = steps.parameter.rsplit(".", 1)[0]
             policy = self.compiled.policy
-            tiers = [t.model_copy(update={"min_score": value}) if t.id == target else t
+            tiers = [t.model_copy(update={"min_score": value}) if t.id == steps.target else t
                      for t in policy.tiers]
             return self.bounded(policy.model_copy(update={"tiers": tiers}))
         if self.base is not None and steps.rule is not None:
-            alone = api.with_settings(api.rule_alone(self.compiled, steps.rule), setting,
-                                      "--param")
-            return self.relimited(alone)
+            return self.relimited(steps.alone_at(value))
         return self.full(_at(self.compiled, steps.parameter, value))
 
     def full(self, policy: CompiledPolicy) -> tuple[str | None, float | None]:
@@ -194,16 +195,15 @@ class _Judged:
     def candidates(self) -> set[float]:
         """Where the swept parameter can change this partner's tier: the observed values its
         rule compares with the limit, or its score for a tier bound."""
-        target, field = self.steps.parameter.rsplit(".", 1)
-        field, _, which = field.partition("[")
-        if field == "min_score":
+        steps = self.steps
+        if steps.field == "min_score":
             known = self.base.score if self.base else self.full(self.compiled)[1]
             return {known} if known is not None else set()
-        if field != "limit":
+        if steps.field != "limit":
             return set()
         card = api.evaluate_partner(self.compiled, self.partner, self.day)
-        found = next((f for f in card.findings if f.rule == target), None)
-        which = which.rstrip("]")
+        found = next((f for f in card.findings if f.rule == steps.target), None)
+        which = steps.which
         return {c.observed for c in (found.checks if found else ())
                 if isinstance(c.observed, int | float) and not isinstance(c.observed, bool)
                 and (not which or c.indicator == which or c.indicator.startswith(f"{which}."))}
