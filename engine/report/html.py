@@ -69,7 +69,7 @@ def header(report: Report, heading: str) -> Html:
               el("p", "Policy ", el("code", p.name), f" version {p.version}, sha256 ",
                  el("code", p.hash[:12], title=p.hash),
                  ". An analytical model, not law and not legal advice."),
-              el("p", text.assembly_text(p), class_="small") if text.assembly_text(p) else None,
+              el("p", assembled, class_="small") if (assembled := text.assembly_text(p)) else None,
               class_="page")
 
 

@@ -12,8 +12,8 @@ def render(report: Report) -> str:
     lines = [f"# Scorecards: {_text(p.title)}", "",
              f"Policy `{p.name}` version {_text(p.version)}, sha256 `{p.hash[:12]}`. "
              "An analytical model, not law and not legal advice.", ""]
-    if text.assembly_text(p):
-        lines += [_cell(text.assembly_text(p)) + ".", ""]
+    if assembled := text.assembly_text(p):
+        lines += [_cell(assembled) + ".", ""]
     if len(report.scorecards) > 1:
         lines += _summary(report)
     for card in report.scorecards:

@@ -32,7 +32,7 @@ CSS = """
 def _head(heading: str, policies: list[tuple[str, PolicyStamp]]) -> Html:
     lines = [el("p", f"{label}: ", el("code", p.name), f" version {p.version}, sha256 ",
                 el("code", p.hash[:12], title=p.hash),
-                f" — {text.assembly_text(p)}" if text.assembly_text(p) else None)
+                f" — {assembled}" if (assembled := text.assembly_text(p)) else None)
              for label, p in policies]
     return el("header", el("h1", heading), *lines,
               el("p", "An analytical model, not law and not legal advice.", class_="small"),
