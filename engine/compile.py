@@ -374,10 +374,7 @@ class _Compiler:
 
     def leaves(self, cmp: cx.Compare, check: Check) -> list[Leaf | None]:
         """A comparison checked against the catalog, as engine tests (None after an error)."""
-        left, op, right = cmp.left, cmp.op, cmp.right
-        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
-            left, right = right, left
-            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        left, op, right = cx.oriented(cmp)
         if isinstance(left, cx.Ref) and isinstance(right, cx.Lit):
             return self.threshold_leaves(cmp, left.name, op, right.value, check)
         return [self.arithmetic_leaf(cmp, left, op, right, check)]

@@ -235,6 +235,17 @@ def _membership_dnf(node: Compare) -> list[tuple[Compare, ...]]:
     return [(c,) for c in single] if node.op == "in" else [tuple(single)]
 
 
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def oriented(cmp: Compare) -> tuple[Term, str, Term]:
+    """`limit op name` read as `name op' limit` (0.2 >= x is x <= 0.2); any other comparison
+    as written."""
+    if isinstance(cmp.left, Lit) and isinstance(cmp.right, Ref):
+        return cmp.right, _MIRRORED.get(cmp.op, cmp.op), cmp.left
+    return cmp.left, cmp.op, cmp.right
+
+
 def comparisons(node: Node) -> list[Compare]:
     """Every comparison in the tree, in reading order."""
     if isinstance(node, Compare):

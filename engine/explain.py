@@ -141,10 +141,7 @@ class _Comparison:
 
     @staticmethod
     def of(cmp: cx.Compare, catalog: Catalog) -> _Comparison:
-        left, right, op = cmp.left, cmp.right, cmp.op
-        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
-            left, right = right, left
-            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        left, op, right = cx.oriented(cmp)
         is_ref = isinstance(left, cx.Ref)
         name = left.name if is_ref else _term_text(left, catalog)
         indicator = indicator_of(catalog, name) if is_ref else None

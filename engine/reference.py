@@ -68,10 +68,7 @@ class Reference:
 
     def compare(self, node: cx.Compare) -> Truth:
         """One comparison on the known figures; None when a figure it needs is missing."""
-        left, right, op = node.left, node.right, node.op
-        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
-            left, right = right, left
-            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        left, op, right = cx.oriented(node)
         if isinstance(left, cx.Ref) and (left.name, self.value(right)) in self.facts:
             status = self.facts[(left.name, self.value(right))]
             present = {FactStatus.CONCLUDED: True, FactStatus.ABSENT: False}.get(status)

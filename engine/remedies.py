@@ -236,7 +236,7 @@ class _Planner:
     def compare_ways(self, cmp: cx.Compare, blocks: _Blocks, depth: int) -> list[Moves]:
         if self.reference.compare(cmp) is True:
             return [{}]
-        left, op, right = _oriented(cmp)
+        left, op, right = cx.oriented(cmp)
         if isinstance(left, cx.Ref) and isinstance(right, cx.Lit):
             base = left.name.partition(".")[0]
             if base not in self.catalog.indicators:
@@ -330,7 +330,7 @@ class _Planner:
 
     def arithmetic_ways(self, cmp: cx.Compare, blocks: _Blocks) -> list[Moves]:
         """Move one operand of the arithmetic (each in turn) to where the comparison holds."""
-        left, _, right = _oriented(cmp)
+        left, _, right = cx.oriented(cmp)
         term, limit = (left, right.value) if isinstance(right, cx.Lit) else \
             (cx.Arith("-", left, right), 0)
         found = []
@@ -377,14 +377,6 @@ def merge(a: Moves, b: Moves) -> Moves | None:
     if any(path in a and a[path] != value for path, value in b.items()):
         return None
     return {**a, **b}
-
-
-def _oriented(cmp: cx.Compare) -> tuple[cx.Term, str, cx.Term]:
-    """`limit op name` read as `name op' limit`."""
-    if isinstance(cmp.left, cx.Lit) and isinstance(cmp.right, cx.Ref):
-        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-        return cmp.right, flip.get(cmp.op, cmp.op), cmp.left
-    return cmp.left, cmp.op, cmp.right
 
 
 def _solve(term: cx.Term, name: str, target: float, values: dict[str, Any]) -> float | None:
