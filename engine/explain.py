@@ -422,15 +422,13 @@ _WORDS = {"<=": "is at most", ">=": "is at least", "<": "is below", ">": "is abo
 def condition_text(node: cx.Node, catalog: Catalog) -> str:
     """A condition in words: 'Chinese share of imports at most 20%'."""
     if isinstance(node, cx.Compare):
-        left, right = node.left, node.right
-        if isinstance(left, cx.Lit) and isinstance(right, cx.Ref):
-            left, right = right, left
+        left, op, right = cx.oriented(node)      # 0.1 <= x reads "x is at least 0.1"
         if isinstance(left, cx.Ref):
             indicator = indicator_of(catalog, left.name)
             bound = show(indicator, right.value) if isinstance(right, cx.Lit) else \
                 _term_text(right, catalog)
-            return f"{label_of(catalog, left.name)} {_WORDS[node.op]} {bound}"
-        return f"{_term_text(left, catalog)} {_WORDS[node.op]} {_term_text(right, catalog)}"
+            return f"{label_of(catalog, left.name)} {_WORDS[op]} {bound}"
+        return f"{_term_text(left, catalog)} {_WORDS[op]} {_term_text(right, catalog)}"
     if isinstance(node, cx.Not):
         return f"not ({condition_text(node.item, catalog)})"
     joiner = " and " if isinstance(node, cx.All) else " or "

@@ -167,6 +167,18 @@ def test_a_scope_that_does_not_hold_says_where_the_rule_applies(ws):
                                "exports is at least 10% (here: 5%)")
 
 
+def test_a_scope_written_limit_first_reads_the_same_way_round(ws):
+    """`0.1 <= us_export_share` is `us_export_share >= 0.1`: at least 10%, not at most."""
+    data = ws.policy_data()
+    rule = next(r for r in data["rules"] if r["id"] == "ec")
+    rule["applies_to"] = {"when": "0.1 <= us_export_share"}
+    profile = ws.vnm_data()
+    profile["indicators"]["us_export_share"] = {"value": 0.05, "illustrative": True}
+    finding = next(f for f in ws.evaluate(data, profile).findings if f.rule == "ec")
+    assert finding.message == ("does not apply to VNM: it applies only where US share of "
+                               "exports is at least 10% (here: 5%)")
+
+
 # --- because: the chain of derived facts -------------------------------------------------------
 
 def test_because_names_the_fact_its_inference_and_the_figures_it_used(ws):
