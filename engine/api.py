@@ -338,9 +338,7 @@ def excepted(verdicts: dict[str, Verdict], waivers: dict, day: dt.date) -> dict[
 def judged(compiled: CompiledPolicy, verdicts: dict[str, Verdict], facts: dict, values: dict,
            fired: set[str], waivers: dict | None = None) -> Judgement:
     """Verdicts -> weighted score, caps and tier (shared with sweep, which swaps one verdict)."""
-    caps = score.caps_of(compiled, verdicts)
-    total = score.verdict_totals(compiled, verdicts)
-    tier = score.tier_for(total.score, compiled.policy, list(caps.values()))
+    total, tier, caps = score.scored(compiled, verdicts)
     return Judgement(verdicts, facts, values, fired, total, tier, caps, waivers or {})
 
 

@@ -486,14 +486,9 @@ class _Search:
             verdicts.update(way.effects)
         return verdicts
 
-    def reaches(self, judged_verdicts: dict[str, Verdict]) -> bool:
-        policy = self.p.policy
-        weighted = [score.Weighted(self.p.compiled.rules[r].rule.demand,
-                                   self.p.compiled.rules[r].rule.weight, v)
-                    for r, v in judged_verdicts.items()]
-        caps = [self.p.compiled.rules[r].rule.caps_tier for r, v in judged_verdicts.items()
-                if v == Verdict.VIOLATED and self.p.compiled.rules[r].rule.caps_tier]
-        tier = score.tier_for(score.totals(weighted, policy.scoring).score, policy, caps)
+    def reaches(self, predicted: dict[str, Verdict]) -> bool:
+        """Whether these verdicts would earn the target tier, scored as judge scores them."""
+        _, tier, _ = score.scored(self.p.compiled, predicted)
         return tier is not None and self.p.order.index(tier.id) <= self.p.target
 
     # --- best first ------------------------------------------------------------------------

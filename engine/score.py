@@ -148,6 +148,14 @@ def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> To
     return _totals(counts, known, unknown, earned, scoring)
 
 
+def scored(compiled: CompiledPolicy,
+           verdicts: dict[str, Verdict]) -> tuple[Totals, Tier | None, dict[str, str]]:
+    """A set of verdicts under the policy: its totals, its tier (caps applied) and the caps."""
+    caps = caps_of(compiled, verdicts)
+    total = verdict_totals(compiled, verdicts)
+    return total, tier_for(total.score, compiled.policy, list(caps.values())), caps
+
+
 def demand_totals(items: list[Weighted], policy: Policy) -> dict[str, Totals]:
     by_demand: dict[str, list[Weighted]] = {d.id: [] for d in policy.demands}
     for item in items:                       # each demand's items in their order
