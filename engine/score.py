@@ -56,11 +56,13 @@ def totals(items: list[Weighted], scoring: Scoring) -> Totals:
             known += weight
         elif verdict is _UNKNOWN:
             unknown += weight
-    return _totals(counts, known, unknown, earned, scoring)
+    return _totals({value: counts[v] for v, value in _VERDICTS.items()}, known, unknown,
+                   earned, scoring)
 
 
-def _totals(counts: dict[Verdict, int], known: float, unknown: float, earned: float,
+def _totals(counts: dict[str, int], known: float, unknown: float, earned: float,
             scoring: Scoring) -> Totals:
+    """`counts`: verdict value -> how many, in the order of Verdict."""
     denominator = known
     if scoring.unknowns == "credit":
         earned += unknown * scoring.unknown_credit
@@ -70,7 +72,7 @@ def _totals(counts: dict[Verdict, int], known: float, unknown: float, earned: fl
     # rule judged on known data there is no score, whatever credit unknowns get (never a pass)
     score = round(100.0 * earned / denominator, 1) if known else None
     coverage = known / applicable if applicable else 0.0
-    return Totals(score, coverage, {value: counts[v] for v, value in _VERDICTS.items()})
+    return Totals(score, coverage, counts)
 
 
 # looked up once: an enum member or its .value is a slow attribute in a loop run per rule
@@ -115,11 +117,13 @@ def weighted_verdicts(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) ->
 
 def caps_of(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> dict[str, str]:
     """The violated rules that cap the tier (rule -> tier)."""
+    caps = weight_plan(compiled).caps
+    if not caps:
+        return {}
     # an excepted violation caps only when the policy still counts it as violated
     capping = (_VIOLATED, _EXCEPTED) if compiled.policy.scoring.excepted == "violated" else \
         (_VIOLATED,)
-    return {r: tier for r, tier in weight_plan(compiled).caps.items()
-            if verdicts.get(r) in capping}
+    return {r: tier for r, tier in caps.items() if verdicts.get(r) in capping}
 
 
 def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> Totals:
@@ -131,20 +135,23 @@ def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> To
     if plan.by_weight is None or len(verdicts) != len(plan.weighted) or \
             _EXCEPTED in verdicts.values():
         return totals(weighted_verdicts(compiled, verdicts), scoring)
-    counts = dict.fromkeys(_VERDICTS, 0)
-    known = unknown = earned = 0
+    satisfied = violated = unknowns = known = unknown = earned = 0
     for weight, ids in plan.by_weight:
         group = verdicts.values() if len(plan.by_weight) == 1 else \
             list(map(verdicts.__getitem__, ids))
-        satisfied, violated = countOf(group, _SATISFIED), countOf(group, _VIOLATED)
-        unknowns = countOf(group, _UNKNOWN)
-        counts[_SATISFIED] += satisfied
-        counts[_VIOLATED] += violated
-        counts[_UNKNOWN] += unknowns
-        counts[_NOT_APPLICABLE] += len(ids) - satisfied - violated - unknowns
-        known += weight * (satisfied + violated)
-        earned += weight * satisfied
-        unknown += weight * unknowns
+        n_satisfied, n_violated = countOf(group, _SATISFIED), countOf(group, _VIOLATED)
+        n_unknown = countOf(group, _UNKNOWN)
+        satisfied += n_satisfied
+        violated += n_violated
+        unknowns += n_unknown
+        known += weight * (n_satisfied + n_violated)
+        earned += weight * n_satisfied
+        unknown += weight * n_unknown
+    # no excepted verdict reaches here; the rest are not applicable
+    counts = dict.fromkeys(_VERDICTS.values(), 0)       # every verdict, in Verdict's order
+    counts[_VERDICTS[_SATISFIED]], counts[_VERDICTS[_VIOLATED]] = satisfied, violated
+    counts[_VERDICTS[_UNKNOWN]] = unknowns
+    counts[_VERDICTS[_NOT_APPLICABLE]] = len(verdicts) - satisfied - violated - unknowns
     return _totals(counts, known, unknown, earned, scoring)
 
 
