@@ -1,13 +1,14 @@
 """Cache: what a file loads to, kept on disk between runs, so that a run on unchanged files
 skips reading YAML, validating and compiling (tens of milliseconds of a cold CLI run).
 
-An entry is a pickle of (format, files, value), named by a hash of what was loaded, the file's
-absolute path and the engine's own code (its files' sizes and modification times) with the
-Python and pydantic versions. `files` lists every file the value was built from with a SHA-256
-of its bytes; a hit reads and hashes them again (a few KiB each), so an edited policy, base
-policy, catalog or profile is noticed whatever its timestamps say. (Timestamps matter only one
-way: an entry is not written when one of its files was modified within seconds of the build,
-since its digest might then be of content the build never read.)
+An entry is a pickle of (format, files, value) in `tradepolicy-<hash>.pickle`, the hash of what
+was loaded, the file's absolute path and the engine's own code (its files' sizes and
+modification times) with the Python and pydantic versions. `files` lists every file the value
+was built from with a SHA-256 of its bytes; a hit reads and hashes them again (a few KiB
+each), so an edited policy, base policy, catalog or profile is noticed whatever its timestamps
+say. (Timestamps matter only one way: an entry is not written when one of its files was
+modified within seconds of the build, since its digest might then be of content the build
+never read.)
 
 The cache can make a run faster, never different and never failing: an entry that cannot be
 read, is corrupt, comes from other code or is stale, and a folder that cannot be written, all
@@ -16,7 +17,8 @@ mean building as if there were no cache. Errors are never cached (build raises f
 TRADEPOLICY_CACHE names the folder (default: $XDG_CACHE_HOME/tradepolicy, else
 ~/.cache/tradepolicy); TRADEPOLICY_CACHE=off turns the cache off. Entries are pickles, which
 run code when read: the folder is created readable and writable by its owner only, and should
-never be one that others can write.
+never be one that others can write. Only files named as entries are ever removed: the folder
+may be one the user also keeps other files in.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -35,6 +38,8 @@ T = TypeVar("T")
 
 FORMAT = 1             # bump when an entry's layout changes
 MAX_ENTRIES = 64       # oldest entries beyond this are removed when one is written
+PREFIX = "tradepolicy-"     # entries and their temporary files; nothing else is ever removed
+_ENTRY_NAME = re.compile(rf"{PREFIX}[0-9a-f]{{32}}\.pickle")
 _ENGINE = Path(__file__).parent
 
 
@@ -45,7 +50,7 @@ def cached(what: str, path: Path, build: Callable[[], T],
     folder = cache_folder()
     if folder is None:
         return build()
-    entry = folder / f"{_key(what, path)}.pickle"
+    entry = folder / f"{PREFIX}{_key(what, path)}.pickle"
     found = _read(entry)
     if found is not None:
         return found
@@ -124,7 +129,7 @@ def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]
         record = [(path, _digest(path)) for path in paths]
         data = pickle.dumps((FORMAT, record, value), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=PREFIX, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
@@ -138,6 +143,7 @@ def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    entries = sorted((p for p in folder.glob(f"{PREFIX}*.pickle") if _ENTRY_NAME.fullmatch(p.name)),
+                     key=lambda p: p.stat().st_mtime_ns)
     for old in entries[:-MAX_ENTRIES]:
         old.unlink(missing_ok=True)

@@ -141,3 +141,21 @@ def test_the_cli_gives_the_same_output_from_the_cache(run_cli, tmp_path):
     assert [r.returncode for r in runs] == [0, 0]
     assert len(list((tmp_path / "cli-cache").glob("*.pickle"))) == 3
     assert runs[0].stdout == runs[1].stdout and '"VNM"' in runs[0].stdout
+
+
+def test_pruning_removes_only_its_own_entries(ws, folder, monkeypatch):
+    """TRADEPOLICY_CACHE may name a folder the user keeps other files in, pickles included."""
+    from engine import cache
+
+    folder.mkdir(parents=True)
+    theirs = [folder / f"model_{n}.pickle" for n in range(70)] + \
+        [folder / "tradepolicy-notes.pickle", folder / "notes.txt"]
+    for path in theirs:
+        path.write_bytes(b"the user's own")
+        age(path, 7200)                                   # older than any entry
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 1)
+    compiled = api.load_policy(ws.policy_path)
+    api.load_partner(ws.vnm_path, compiled.catalog)      # a second entry: the oldest goes
+    assert all(path.read_bytes() == b"the user's own" for path in theirs)
+    ours = [p.name for p in folder.iterdir() if p not in theirs]
+    assert len(ours) == 1 and ours[0].startswith("tradepolicy-"), ours
