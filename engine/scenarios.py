@@ -132,21 +132,35 @@ def load_results(path: Path) -> dict[tuple[str, int], str]:
     except json.JSONDecodeError as exc:
         raise InputError.at(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
     if not isinstance(data, list):
-        raise InputError.at(path, "not cucumber JSON: expected a list of features "
-                            "(pytest --cucumberjson=FILE writes one)", 1, 1)
+        raise _not_cucumber(path, "expected a list of features")
     results: dict[tuple[str, int], str] = {}
-    for feature in data:
+    for number, feature in enumerate(data, 1):
         if not isinstance(feature, dict) or not isinstance(feature.get("uri"), str):
-            raise InputError.at(path, "not cucumber JSON: a feature without a 'uri'", 1, 1)
+            raise _not_cucumber(path, f"feature {number} has no 'uri'")
         name = Path(feature["uri"]).name
-        for element in feature.get("elements", []):
+        for element in _objects(feature.get("elements", []), path, f"feature {number}'s elements"):
+            steps = _objects(element.get("steps", []), path, f"the steps of {name}, scenario line "
+                             f"{element.get('line')}")
             key = (name, element.get("line"))
-            results[key] = _worse(results.get(key), _status(element))
+            results[key] = _worse(results.get(key), _status(steps))
     return results
 
 
-def _status(element: dict) -> str:
-    statuses = {step.get("result", {}).get("status") for step in element.get("steps", [])}
+def _not_cucumber(path: Path, what: str) -> InputError:
+    return InputError.at(path, f"not cucumber JSON: {what} (pytest --cucumberjson=FILE writes "
+                         "it)", 1, 1)
+
+
+def _objects(value: object, path: Path, what: str) -> list[dict]:
+    """A list of JSON objects, as cucumber JSON nests features, scenarios and steps."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _not_cucumber(path, f"{what} are not a list of objects")
+    return value
+
+
+def _status(steps: list[dict]) -> str:
+    statuses = {result.get("status") if isinstance(result := step.get("result"), dict) else None
+                for step in steps}
     if statuses - {PASSED, SKIPPED}:
         return FAILED
     return SKIPPED if SKIPPED in statuses or not statuses else PASSED

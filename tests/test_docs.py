@@ -98,7 +98,11 @@ def test_a_bad_feature_file_is_reported_at_its_line_and_column(fixture_dir, feat
 @pytest.mark.parametrize(("content", "line", "col", "text"), [
     ('[{"uri": "a", ', 1, 15, "not JSON"),
     ('{"uri": "a"}', 1, 1, "expected a list of features"),
-    ('[{"elements": []}]', 1, 1, "without a 'uri'"),
+    ('[{"elements": []}]', 1, 1, "feature 1 has no 'uri'"),
+    ('[{"uri": "x", "elements": 5}]', 1, 1, "feature 1's elements are not a list of objects"),
+    ('[{"uri": "x", "elements": ["a"]}]', 1, 1, "elements are not a list of objects"),
+    ('[{"uri": "x", "elements": [{"line": 2, "steps": [5]}]}]', 1, 1,
+     "the steps of x, scenario line 2 are not a list of objects"),
 ])
 def test_a_bad_results_file_is_reported(fixture_dir, tmp_path, content, line, col, text):
     path = tmp_path / "results.json"
@@ -106,6 +110,15 @@ def test_a_bad_results_file_is_reported(fixture_dir, tmp_path, content, line, co
     with pytest.raises(InputError) as caught:
         living.build(api.load_policy(fixture_dir / "policy.yaml"), None, path)
     assert_input_error(caught.value, path, line, col, text)
+
+
+def test_a_step_result_of_the_wrong_shape_is_a_failure_not_a_crash(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps([{"uri": "f/inputs.feature", "elements": [
+        {"line": 2, "steps": [{"result": "passed"}]},
+        {"line": 7, "steps": [{"result": {"status": "passed"}}]}]}]))
+    assert scenarios.load_results(path) == {("inputs.feature", 2): "failed",
+                                            ("inputs.feature", 7): "passed"}
 
 
 def test_the_cli_writes_index_html_and_exits_2_on_bad_input_leaving_nothing(
