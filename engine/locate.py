@@ -1,7 +1,8 @@
 """Locate: where the shipped policy, catalog and partners are, and what a PARTNER argument names.
 
-After `pip install .` they sit inside the package (engine/data/, copied by the build); in a source
-checkout they are the top-level policies/ and partners/ folders.
+The working folder's policies/ and partners/ when it has them (a checkout, or a copy a drafter
+edits), so that an edit there is what the next run evaluates; otherwise the copies inside the
+package (engine/data/, copied by `pip install .`), or the checkout an editable install runs from.
 """
 
 from __future__ import annotations
@@ -18,8 +19,27 @@ _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
 def data_dir(kind: str) -> Path:
-    installed = Path(__file__).parent / "data" / kind
-    return installed if installed.is_dir() else Path(__file__).parent.parent / kind
+    """`kind` is "policies" or "partners"; both always come from the same place."""
+    return data_root() / kind
+
+
+def data_root() -> Path:
+    for root in (_working_folder(), Path(__file__).parent / "data", Path(__file__).parent.parent):
+        if root is not None and _holds_shipped_data(root):
+            return root
+    return Path(__file__).parent.parent        # a broken install: the error names this path
+
+
+def _working_folder() -> Path | None:
+    try:
+        return Path.cwd()
+    except OSError:                            # it was deleted under us
+        return None
+
+
+def _holds_shipped_data(root: Path) -> bool:
+    return (root / "policies" / DEFAULT_POLICY).is_file() and \
+        (root / "policies" / DEFAULT_CATALOG).is_file() and (root / "partners").is_dir()
 
 
 def default_policy() -> Path:

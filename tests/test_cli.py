@@ -287,3 +287,29 @@ def test_the_partner_schema_refuses_a_share_written_as_a_percentage(run_cli):
     assert list(Draft202012Validator(schema).iter_errors(profile))
     profile["indicators"][share] = 0.365
     assert not list(Draft202012Validator(schema).iter_errors(profile))
+
+
+def test_the_working_folder_s_policies_and_partners_are_the_shipped_ones(run_cli, tmp_path):
+    """A drafter edits policies/ and partners/ in a checkout (or a copy) and runs from there:
+    the edit is what is evaluated, even with the package installed from an older copy.
+    Elsewhere the copies installed with the package are used."""
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for kind in ("policies", "partners"):
+        shutil.copytree(repo / kind, work / kind)
+    profile = work / "partners" / "VNM.yaml"
+    profile.write_text(profile.read_text().replace("value: 0.365", "value: 0.123", 1))
+    env = {"TRADEPOLICY_CACHE": str(tmp_path / "cache")}
+
+    def observed(cwd: Path) -> float:
+        done = run_cli("evaluate", "VNM", "--format", "json", "--no-remedies", cwd=cwd, env=env)
+        assert done.returncode == 0, done.stderr
+        findings = json.loads(done.stdout)["partners"][0]["findings"]
+        return next(f["observed"]["china_import_share"] for f in findings
+                    if "china_import_share" in f["observed"])
+
+    assert observed(work) == 0.123
+    assert observed(elsewhere) == 0.365
