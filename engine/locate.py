@@ -79,5 +79,9 @@ def _code_for_name(name: str) -> str | None:
     try:
         return pycountry.countries.lookup(name).alpha_3
     except LookupError:
+        pass
+    try:
         matches = pycountry.countries.search_fuzzy(name) if len(name) > 3 else []
-        return matches[0].alpha_3 if len(matches) == 1 else None
+    except LookupError:     # search_fuzzy raises, rather than returning [], when nothing matches
+        return None
+    return matches[0].alpha_3 if len(matches) == 1 else None

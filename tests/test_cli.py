@@ -139,6 +139,16 @@ def test_an_unknown_partner_exits_2_naming_it(run_cli, fixture_dir):
     assert done.stderr.startswith("QQQ: unknown partner")
     _no_traceback(done)
 
+
+@pytest.mark.parametrize("name", ["Narnia", "Viet Namm", "NOPE"])
+def test_a_name_no_country_matches_exits_2_listing_the_shipped_partners(run_cli, fixture_dir,
+                                                                        name):
+    done = run_cli("evaluate", name, "--policy", fixture_dir / "policy.yaml")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{name}: unknown partner: not a profile file")
+    assert "shipped: " in done.stderr and "VNM" in done.stderr
+    _no_traceback(done)
+
 def test_a_figure_too_large_for_a_float_is_refused_or_judged(run_cli, fixture_dir):
     """Either answer is fine: bad input at the figure's line (exit 2), or a verdict (exit 0,
     and 10**400 EAPA cases make the transshipment risk high). Never a crash."""
