@@ -2,14 +2,13 @@
 
 One error boundary: bad input prints `path:line:col: message` on stderr and exits 2, never a
 traceback. Heavy modules are imported inside the commands so `--help` stays fast. Output files
-are written atomically: a run that fails leaves no partial file.
+are written by engine.output: atomically, and a run that fails leaves no partial file.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -281,26 +280,9 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    target = output.resolve()
-    if target.is_dir():
-        raise InputError.at(output, "is a directory; --output needs a file path")
-    if not target.parent.is_dir():
-        raise InputError.at(output, f"folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp makes it private; a report is not
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from engine.output import write_output
 
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+    write_output(text, output)
 
 
 def main() -> None:

@@ -8,7 +8,10 @@ explain and --version.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
+import threading
 from importlib.metadata import version
 from pathlib import Path
 
@@ -124,6 +127,75 @@ def test_output_on_success_writes_the_same_bytes_as_stdout(run_cli, fixture_dir,
     assert written.stdout == ""
     assert target.read_bytes() == printed.stdout.encode()
     assert [p.name for p in out_dir.iterdir()] == ["report.json"]        # no .tmp left
+
+
+def _read_fifo_in_a_thread(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
+    got: list[bytes] = []
+
+    def read() -> None:
+        with fifo.open("rb") as handle:
+            got.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, got
+
+
+def _release(fifo: Path, reader: threading.Thread) -> None:
+    """A reader still waiting (nothing opened the FIFO to write) gets end-of-file."""
+    if reader.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    reader.join(timeout=10)
+
+
+def test_output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(run_cli, fixture_dir, tmp_path):
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    reader, got = _read_fifo_in_a_thread(fifo)
+    done = _evaluate_json(run_cli, fixture_dir, "--output", fifo)
+    _release(fifo, reader)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(got[0])["partners"][0]["score"] == 12.5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.fifo", "ws"]   # no .tmp
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a device node needs root")
+def test_output_to_a_character_device_writes_into_it_and_leaves_it_a_device(run_cli,
+                                                                            fixture_dir,
+                                                                            tmp_path):
+    null = tmp_path / "null"                        # a private /dev/null, never the real one
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("this container may not make device nodes")
+    done = _evaluate_json(run_cli, fixture_dir, "--output", null)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    assert os.major(null.lstat().st_rdev) == 1 and os.minor(null.lstat().st_rdev) == 3
+
+
+def test_output_over_a_private_file_keeps_its_mode(run_cli, fixture_dir, tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    done = _evaluate_json(run_cli, fixture_dir, "--output", target)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text())["partners"][0]["score"] == 12.5
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(run_cli, fixture_dir,
+                                                                       tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    done = _evaluate_json(run_cli, fixture_dir, "--output", link)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert json.loads(real.read_text())["partners"][0]["score"] == 12.5
 
 
 def test_output_to_a_directory_is_bad_input(run_cli, fixture_dir, tmp_path):
