@@ -198,6 +198,58 @@ def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(run_cli, 
     assert json.loads(real.read_text())["partners"][0]["score"] == 12.5
 
 
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux /proc")
+def test_output_where_no_file_can_be_made_exits_2_naming_path_and_reason(run_cli, fixture_dir):
+    done = _evaluate_json(run_cli, fixture_dir, "--output", "/proc/version")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("/proc/version: cannot create a temporary file in /proc to "
+                                  "replace it (No such file or directory)")
+    assert done.stdout == ""
+    _no_traceback(done)
+
+
+def test_output_into_a_missing_folder_exits_2_and_makes_nothing(run_cli, fixture_dir, tmp_path):
+    target = tmp_path / "missing" / "report.json"
+    done = _evaluate_json(run_cli, fixture_dir, "--output", target)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{target}: folder {target.parent} does not exist")
+    assert not target.parent.exists()
+    _no_traceback(done)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a device node needs root")
+def test_output_to_a_device_that_refuses_the_write_exits_2(run_cli, fixture_dir, tmp_path):
+    full = tmp_path / "full"                        # a private /dev/full: every write fails
+    try:
+        os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except PermissionError:
+        pytest.skip("this container may not make device nodes")
+    done = _evaluate_json(run_cli, fixture_dir, "--output", full)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{full}: cannot write it (No space left on device)")
+    assert stat.S_ISCHR(full.lstat().st_mode)
+    _no_traceback(done)
+
+
+def test_output_to_a_pipe_whose_reader_stops_early_is_no_error(tmp_path):
+    from engine.output import write_output
+
+    fifo = tmp_path / "head.fifo"                   # as in `-o /dev/stdout | head -c 10`
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    def head() -> None:
+        with fifo.open("rb") as handle:
+            got.append(handle.read(10))
+
+    reader = threading.Thread(target=head, daemon=True)
+    reader.start()
+    write_output("x" * 1_000_000, fifo)             # far more than a pipe buffers
+    reader.join(timeout=10)
+    assert got == [b"x" * 10]
+
+
 def test_output_to_a_directory_is_bad_input(run_cli, fixture_dir, tmp_path):
     done = _evaluate_json(run_cli, fixture_dir, "--output", tmp_path)
     assert done.returncode == 2
