@@ -76,6 +76,14 @@ def _root(version: Annotated[bool, typer.Option(
     """tradepolicy: policy-compliance rules engine for trade partners."""
 
 
+def _score_0_to_100(value: float | None) -> float | None:
+    # one check for both: click's FloatRange lets NaN through (every comparison with NaN is
+    # false), and a NaN threshold switches the gate off since no score is below it
+    if value is not None and not 0 <= value <= 100:
+        raise typer.BadParameter(f"expected a score from 0 to 100, got {value:g}")
+    return value
+
+
 @app.command()
 def evaluate(
     partners: PartnersArgument = None,
@@ -84,7 +92,8 @@ def evaluate(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     fail_under: Annotated[float | None, typer.Option(
-        "--fail-under", help="Exit 1 if any partner scores below this (0-100).")] = None,
+        "--fail-under", callback=_score_0_to_100, metavar="SCORE",
+        help="Exit 1 if any partner scores below this (0-100).")] = None,
     settings: SetOption = None,
     as_of: AsOfOption = None,
     no_remedies: Annotated[bool, typer.Option(

@@ -82,6 +82,17 @@ def test_fail_under_exits_1_only_when_a_score_is_below_it(run_cli, fixture_dir, 
     assert json.loads(done.stdout)["partners"][0]["score"] == 12.5
 
 
+@pytest.mark.parametrize(("threshold", "shown"), [("nan", "nan"), ("-5", "-5"), ("101", "101"),
+                                                  ("inf", "inf")])
+def test_fail_under_outside_0_to_100_is_a_usage_error(run_cli, fixture_dir, threshold, shown):
+    done = _evaluate_json(run_cli, fixture_dir, "--fail-under", threshold)
+    assert done.returncode == 2, done.stderr
+    assert ("Invalid value for '--fail-under': expected a score from 0 to 100, "
+            f"got {shown}") in done.stderr
+    assert done.stdout == ""
+    _no_traceback(done)
+
+
 def test_the_table_format_names_score_tier_and_the_message(run_cli, fixture_dir):
     done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
                    env={"COLUMNS": "300"})            # wide enough that no message wraps
