@@ -401,7 +401,7 @@ def parse_setting(text: str, option: str = "--set") -> Setting:
     match = _SET.match(text.strip())
     if not match:
         raise InputError.at(where, "expected TARGET.FIELD=VALUE, e.g. "
-                            "--set transshipment-rerouting-share.limit=0.15")
+                            "--set transshipment-rerouting-ceiling.limit=0.15")
     target, name, which = match["target"], match["field"], match["which"]
     if target == "scoring":
         section, fields = "scoring", SCORING_FIELDS

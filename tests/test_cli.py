@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 import threading
@@ -344,6 +345,17 @@ def test_usage_errors_exit_2_without_a_traceback(run_cli, args):
     done = run_cli(*args)
     assert done.returncode == 2, (args, done.stdout, done.stderr)
     _no_traceback(done)
+
+
+@pytest.mark.parametrize(("command", "option"), [("evaluate", "--set"), ("sweep", "--param")])
+def test_the_example_a_malformed_setting_shows_works_on_the_shipped_policy(run_cli, command,
+                                                                           option):
+    """The example is read from the message, so renaming its rule in the policy fails here."""
+    done = run_cli(command, "VNM", option, "nonsense")
+    assert done.returncode == 2, done.stderr
+    example = re.search(rf"e\.g\. {option} (\S+)", done.stderr)[1]
+    tried = run_cli(command, "VNM", option, example, "-f", "json")
+    assert tried.returncode == 0, (example, tried.stderr)
 
 
 def test_version_prints_the_installed_version(run_cli):
