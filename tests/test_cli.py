@@ -75,6 +75,19 @@ def test_partners_are_ordered_by_code(run_cli, fixture_dir):
     assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == ["MEX", "VNM"]
 
 
+def test_a_profile_named_twice_is_reported_once(run_cli, fixture_dir):
+    again = fixture_dir / ".." / fixture_dir.name / "VNM.yaml"
+    done = _evaluate_json(run_cli, fixture_dir, again, fixture_dir / "VNM.yaml")
+    assert done.returncode == 0, done.stderr
+    assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == ["VNM"]
+
+
+def test_a_shipped_partner_named_by_code_and_by_name_is_reported_once(run_cli):
+    done = run_cli("evaluate", "VNM", "Viet Nam", "vnm", "-f", "json", "--no-remedies")
+    assert done.returncode == 0, done.stderr
+    assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == ["VNM"]
+
+
 @pytest.mark.parametrize(("threshold", "code"), [("50", 1), ("12.6", 1), ("12.5", 0), ("0", 0)])
 def test_fail_under_exits_1_only_when_a_score_is_below_it(run_cli, fixture_dir, threshold,
                                                           code):
