@@ -189,10 +189,14 @@ def sweep(
 
 def _day(as_of: str | None):
     import datetime as dt
+    import re
 
     if as_of is None:
         return dt.date.today()
     try:
+        # fromisoformat also takes 20250901 and 2025-W36-1; the help promises YYYY-MM-DD only
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", as_of):
+            raise ValueError(as_of)
         return dt.date.fromisoformat(as_of)
     except ValueError:
         raise InputError.at(f"--as-of {as_of}", "expected a date as YYYY-MM-DD") from None

@@ -107,6 +107,20 @@ def test_fail_under_outside_0_to_100_is_a_usage_error(run_cli, fixture_dir, thre
     _no_traceback(done)
 
 
+@pytest.mark.parametrize("day", ["20250901", "2025-W36-1", "2025-9-1", "2025-02-30", "2025-09-01x"])
+def test_as_of_takes_only_a_date_written_yyyy_mm_dd(run_cli, fixture_dir, day):
+    done = _evaluate_json(run_cli, fixture_dir, "--as-of", day)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"--as-of {day}: expected a date as YYYY-MM-DD")
+    _no_traceback(done)
+
+
+def test_as_of_written_yyyy_mm_dd_is_taken(run_cli, fixture_dir):
+    done = _evaluate_json(run_cli, fixture_dir, "--as-of", "2025-09-01")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["policy"]["as_of"] == "2025-09-01"
+
+
 def test_the_table_format_names_score_tier_and_the_message(run_cli, fixture_dir):
     done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
                    env={"COLUMNS": "300"})            # wide enough that no message wraps
