@@ -56,6 +56,9 @@ def shipped_partners() -> list[Path]:
 
 def resolve_partner(arg: str) -> Path:
     """A profile path, an ISO3 code of a shipped partner, or a country name."""
+    if not arg.strip():     # Path("") is the working folder, which would be read as a profile
+        raise InputError.at(repr(arg), "an empty partner argument is not a partner",
+                            hint="name an ISO3 code, a country name or a profile path")
     path = Path(arg)
     if path.suffix in (".yaml", ".yml") or "/" in arg or path.exists():
         return path

@@ -303,6 +303,15 @@ def test_an_unknown_partner_exits_2_naming_it(run_cli, fixture_dir):
     _no_traceback(done)
 
 
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_partner_argument_exits_2_saying_so(run_cli, fixture_dir, empty):
+    done = run_cli("evaluate", empty, "--policy", fixture_dir / "policy.yaml")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{empty!r}: an empty partner argument is not a partner")
+    assert "is a directory" not in done.stderr
+    _no_traceback(done)
+
+
 @pytest.mark.parametrize("name", ["Narnia", "Viet Namm", "NOPE"])
 def test_a_name_no_country_matches_exits_2_listing_the_shipped_partners(run_cli, fixture_dir,
                                                                         name):
