@@ -31,12 +31,24 @@ def parse_range(text: str) -> tuple[str, list[Any]]:
     if ":" in spec:
         values = _steps(spec, where)
     else:
-        values = [_number(v, where) for v in spec.split(",") if v.strip()]
+        values = [_number(v, where) for v in _listed(spec, where)]
     if not values:
         raise InputError.at(where, "no values to sweep")
     for value in values:                     # each step is a --set: check every one up front
         variants.parse_setting(f"{target}={_text(value)}", "--param")
     return target, values
+
+
+def _listed(spec: str, where: str) -> list[str]:
+    """V1,V2,...; an empty item is refused, not dropped: `0.1,,0.2` is more likely a value
+    lost in typing than two values meant."""
+    if not spec.strip():
+        return []
+    items = spec.split(",")
+    for number, item in enumerate(items, 1):
+        if not item.strip():
+            raise InputError.at(where, f"value {number} of {len(items)} is empty")
+    return items
 
 
 def _steps(spec: str, where: str) -> list[Any]:

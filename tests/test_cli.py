@@ -383,6 +383,20 @@ def test_usage_errors_exit_2_without_a_traceback(run_cli, args):
     _no_traceback(done)
 
 
+@pytest.mark.parametrize(("values", "empty"), [("0.1,,0.2", "value 2 of 3"),
+                                               ("0.1,0.2,", "value 3 of 3"),
+                                               (",0.1", "value 1 of 2")])
+def test_sweep_with_an_empty_value_in_its_list_exits_2_naming_it(run_cli, fixture_dir, values,
+                                                                 empty):
+    param = f"inputs-share.limit={values}"
+    done = run_cli("sweep", fixture_dir / "VNM.yaml", "--policy", fixture_dir / "policy.yaml",
+                   "--param", param)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"--param {param}: {empty} is empty")
+    assert done.stdout == ""
+    _no_traceback(done)
+
+
 @pytest.mark.parametrize(("command", "option"), [("evaluate", "--set"), ("sweep", "--param")])
 def test_the_example_a_malformed_setting_shows_works_on_the_shipped_policy(run_cli, command,
                                                                            option):
