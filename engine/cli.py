@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from engine.errors import (
     EXIT_BAD_INPUT,
@@ -46,20 +47,45 @@ class SchemaKind(StrEnum):
 
 
 PolicyOption = Annotated[Path | None, typer.Option(
-    "--policy", "-p", help="Policy YAML file (default: the shipped us-china-alignment policy).")]
+    "--policy", "-p", metavar="FILE",
+    help="Policy YAML file (default: the shipped us-china-alignment policy).")]
 SetOption = Annotated[list[str] | None, typer.Option(
-    "--set", help="Change the policy for this run: RULE.limit=0.25, RULE.limit[indicator]=3, "
-                  "RULE.weight=2, RULE.disabled=true, TIER.min_score=70, "
-                  "scoring.unknown_credit=0.5. Repeatable.")]
+    "--set", metavar="TARGET.FIELD=VALUE",
+    help="Change the policy for this run: RULE.limit=0.25, RULE.limit[indicator]=3, "
+         "RULE.weight=2, RULE.disabled=true, TIER.min_score=70, "
+         "scoring.unknown_credit=0.5. Repeatable.")]
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="Evaluate the policy as it stood on this day (YYYY-MM-DD; default today): "
-                    "rules, terms, exceptions and outcomes in force then.")]
+    "--as-of", metavar="YYYY-MM-DD",
+    help="Evaluate the policy as it stood on this day (default today): rules, terms, "
+         "exceptions and outcomes in force then.")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every shipped partner.")]
 PartnersArgument = Annotated[list[str] | None, typer.Argument(
-    help="ISO3 code, country name or profile path; several allowed.")]
+    metavar="PARTNER", help="ISO3 code, country name or profile path; several allowed.")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write here (atomically) instead of standard output.")]
+    "--output", "-o", metavar="FILE", help="Write here (atomically) instead of standard output.")]
+
+
+class _Command(TyperCommand):
+    """Help that shows an argument by its metavar (PARTNER...), not with the Python type that
+    typer 0.2x adds after it (`PARTNER <list[str]>`), which tells a user nothing."""
+
+    def format_options(self, ctx, formatter) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name != "argument":
+                opts.append(record)
+            elif param.metavar:
+                args.append((param.metavar + ("..." if param.nargs != 1 else ""), record[1]))
+            else:
+                args.append(record)
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
 def _version(value: bool) -> None:
@@ -84,7 +110,7 @@ def _score_0_to_100(value: float | None) -> float | None:
     return value
 
 
-@app.command()
+@app.command(cls=_Command)
 def evaluate(
     partners: PartnersArgument = None,
     all_: AllOption = False,
@@ -122,14 +148,15 @@ def evaluate(
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
-@app.command()
+@app.command(cls=_Command)
 def compare(
     partners: PartnersArgument = None,
     all_: AllOption = False,
     policy: PolicyOption = None,
     against: Annotated[Path | None, typer.Option(
-        "--against", "-a", help="The baseline policy (default: what --policy extends, or the "
-                                "policy itself when --set changes it).")] = None,
+        "--against", "-a", metavar="FILE",
+        help="The baseline policy (default: what --policy extends, or the policy itself when "
+             "--set changes it).")] = None,
     settings: SetOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = Format.table,
@@ -159,11 +186,12 @@ def _baseline(variant, against: Path | None, settings: list[str] | None) -> Path
                              "and no --set changes it)")
 
 
-@app.command()
+@app.command(cls=_Command)
 def sweep(
     param: Annotated[str, typer.Option(
-        "--param", help="TARGET.FIELD=START:STOP:STEP (ends included) or =V1,V2,...; e.g. "
-                        "transshipment-rerouting-ceiling.limit=0:0.3:0.05")],
+        "--param", metavar="TARGET.FIELD=VALUES",
+        help="TARGET.FIELD=START:STOP:STEP (ends included) or =V1,V2,...; e.g. "
+             "transshipment-rerouting-ceiling.limit=0:0.3:0.05")],
     partners: PartnersArgument = None,
     all_: AllOption = False,
     policy: PolicyOption = None,
@@ -226,8 +254,9 @@ def _each_once(partners: list[str], locate) -> list[str]:
     return kept
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH",
         help="Policy, profile or catalog files; every problem in each is reported.")]) -> None:
     """Check files without evaluating: every error as path:line:col: message."""
     from engine import checks
@@ -238,7 +267,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(
     typer.echo(f"{len(paths)} file(s) valid")
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(policy: PolicyOption = None) -> None:
     """List the policy's demands and rules in plain words."""
     from engine import api, describe
@@ -246,8 +275,8 @@ def rules(policy: PolicyOption = None) -> None:
     typer.echo(describe.rules_text(api.load_policy(policy)), nl=False)
 
 
-@app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="A rule or derive id.")],
+@app.command(cls=_Command)
+def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule or derive id.")],
             policy: PolicyOption = None) -> None:
     """Explain one rule: what it requires, why, its limit and its sources."""
     from engine import api, describe
@@ -255,8 +284,9 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule or derive id.")]
     typer.echo(describe.rule_text(api.load_policy(policy), rule_id), nl=False)
 
 
-@app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file kind.")]) -> None:
+@app.command(cls=_Command)
+def schema(kind: Annotated[SchemaKind, typer.Argument(
+        metavar="KIND", help="policy, partner, catalog or report.")]) -> None:
     """Print the JSON Schema of a file kind, for editors that validate YAML as you type, or of
     `evaluate --format json` output (report)."""
     if kind == SchemaKind.report:
@@ -269,17 +299,20 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file kind.")])
     typer.echo(describe.json_schema(kind.value))
 
 
-@app.command()
+@app.command(cls=_Command)
 def docs(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Folder to write index.html into (created if missing).")],
+        "--output", "-o", metavar="DIR",
+        help="Folder to write index.html into (created if missing).")],
     policy: PolicyOption = None,
     features: Annotated[Path | None, typer.Option(
-        "--features", help="Folder of .feature files (default: features/ beside the policy's "
-                           "folder).")] = None,
+        "--features", metavar="DIR",
+        help="Folder of .feature files (default: features/ beside the policy's folder).")]
+        = None,
     results: Annotated[Path | None, typer.Option(
-        "--results", help="Cucumber JSON of a test run (pytest --cucumberjson=FILE): marks "
-                          "each scenario passed or failed.")] = None,
+        "--results", metavar="FILE",
+        help="Cucumber JSON of a test run (pytest --cucumberjson=FILE): marks each scenario "
+             "passed or failed.")] = None,
 ) -> None:
     """Living documentation: the policy's demands, rules, tiers and sources, with the scenarios
     that specify each rule, as one HTML page (DIR/index.html)."""

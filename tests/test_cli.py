@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import sys
 import threading
 from importlib.metadata import version
@@ -406,6 +407,39 @@ def test_the_example_a_malformed_setting_shows_works_on_the_shipped_policy(run_c
     example = re.search(rf"e\.g\. {option} (\S+)", done.stderr)[1]
     tried = run_cli(command, "VNM", option, example, "-f", "json")
     assert tried.returncode == 0, (example, tried.stderr)
+
+
+@pytest.mark.parametrize(("command", "shown"), [
+    ("evaluate", ["evaluate [OPTIONS] [PARTNER]...", "  PARTNER...  ", "--policy FILE",
+                  "--output FILE", "--fail-under SCORE", "--set TARGET.FIELD=VALUE",
+                  "--as-of YYYY-MM-DD"]),
+    ("compare", ["compare [OPTIONS] [PARTNER]...", "  PARTNER...  ", "--against FILE"]),
+    ("sweep", ["sweep [OPTIONS] [PARTNER]...", "--param TARGET.FIELD=VALUES"]),
+    ("validate", ["validate [OPTIONS] {PATH}...", "  PATH...  "]),
+    ("explain", ["explain [OPTIONS] {RULE_ID}", "  RULE_ID  "]),
+    ("schema", ["schema [OPTIONS] {KIND}", "  KIND  policy, partner, catalog or report."]),
+    ("docs", ["--output DIR", "--features DIR", "--results FILE"]),
+])
+def test_help_names_each_value_in_words_not_a_python_type(run_cli, command, shown):
+    done = run_cli(command, "--help", env={"COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    assert [text for text in shown if text not in done.stdout] == []
+    assert re.findall(r"<(?:list\[\w+\]|str|float|path)>", done.stdout) == []
+
+
+@pytest.mark.parametrize("command", ["evaluate", "compare", "sweep", "validate", "docs"])
+def test_help_imports_no_step_of_the_engine(command):
+    """--help stays fast: the commands import the engine's steps only when they run."""
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] == 'engine'), file=sys.stderr))\n"
+            f"sys.argv = ['tradepolicy', {command!r}, '--help']\n"
+            "from engine.cli import main\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "['engine', 'engine.cli', 'engine.errors']"
 
 
 def test_version_prints_the_installed_version(run_cli):
