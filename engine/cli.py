@@ -63,7 +63,9 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every shipped partner.")
 PartnersArgument = Annotated[list[str] | None, typer.Argument(
     metavar="PARTNER", help="ISO3 code, country name or profile path; several allowed.")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE", help="Write here (atomically) instead of standard output.")]
+    "--output", "-o", metavar="FILE",
+    help="Write here instead of standard output: a file is replaced atomically, keeping its "
+         "permissions; a device or FIFO (/dev/stdout) is written directly.")]
 
 
 class _Command(TyperCommand):
