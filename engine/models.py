@@ -454,17 +454,6 @@ class Policy(Strict):
 
 # --- validation with positions ---------------------------------------------------------------
 
-def known_fields() -> set[str]:
-    """Every key any model accepts, for did-you-mean on an unknown key."""
-    names: set[str] = set()
-    for model in (Indicator, Catalog, Figure, PartnerInfo, Profile, Threshold, AllOf, AnyOf,
-                  NotOf, Source, Scoring, Demand, AppliesTo, Rule, Derivation, Outcome, Tier,
-                  Policy, RuleChange, TierChange, Changes, Term, Waiver, Overlay, ScoringChange,
-                  Remedies):
-        names |= {f.alias or n for n, f in model.model_fields.items()}
-    return names
-
-
 def parse(model: type[BaseModel], doc: Any) -> Any:
     """Validate a loaded Document against a model; every problem mapped to its line:col."""
     from pydantic import ValidationError
@@ -476,17 +465,17 @@ def parse(model: type[BaseModel], doc: Any) -> Any:
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError([*doc.problems, *validation_problems(doc, exc)]) from None
+        raise InputError([*doc.problems, *validation_problems(doc, exc, model)]) from None
     if doc.problems:
         raise InputError(list(doc.problems))
     return result
 
 
-def validation_problems(doc: Any, exc: Any) -> list[Any]:
+def validation_problems(doc: Any, exc: Any, model: type[BaseModel]) -> list[Any]:
     """pydantic errors as Problems at their line:col; a union failing several ways is one."""
     problems, seen = [], set()
     for error in exc.errors(include_url=False):
-        problem = _problem(doc, error)
+        problem = _problem(doc, error, model)
         key = (problem.line, problem.col)
         if key not in seen:
             seen.add(key)
@@ -494,24 +483,66 @@ def validation_problems(doc: Any, exc: Any) -> list[Any]:
     return problems
 
 
-def _problem(doc: Any, error: dict) -> Any:
-    import difflib
-
+def _problem(doc: Any, error: dict, model: type[BaseModel]) -> Any:
     from engine.errors import Problem
 
     loc = _data_loc(doc.data, error["loc"], error["type"])
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), sorted(known_fields()), n=1, cutoff=0.6)
         path, line, col = doc.where(loc, key=True)
         return Problem(path, line, col, f"unknown field '{loc[-1]}'",
-                       f"did you mean '{close[0]}'?" if close else None)
+                       _unknown_field_hint(str(loc[-1]), loc[:-1], model))
     if kind == "missing":
         path, line, col = doc.where(loc[:-1])
         return Problem(path, line, col, f"missing required field '{loc[-1]}'")
     path, line, col = doc.where(loc)
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     return Problem(path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
+
+
+def _unknown_field_hint(word: str, parent_loc: tuple, model: type[BaseModel]) -> str | None:
+    """Where `word` belongs when it is a field elsewhere in this kind of file, else the closest
+    field name: never `word` itself (it is valid somewhere, just not here)."""
+    import difflib
+
+    places = field_places(model)
+    parent = next((p for p in reversed(parent_loc) if isinstance(p, str)), None)
+    if word in places:
+        if parent in places[word]:      # valid under this key in another kind of entry
+            return None
+        return f"'{word}' belongs " + " or ".join(
+            "at the top level" if p is None else f"under '{p}:'"
+            for p in sorted(places[word], key=lambda p: (p is not None, p or "")))
+    close = difflib.get_close_matches(word, sorted(places), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def field_places(model: type[BaseModel]) -> dict[str, set[str | None]]:
+    """Every field name in a file of this model -> the keys it may sit under (None: the top)."""
+    places: dict[str, set[str | None]] = {}
+    _walk_fields(model, None, places, set())
+    return places
+
+
+def _walk_fields(model: type[BaseModel], parent: str | None,
+                 places: dict[str, set[str | None]], seen: set) -> None:
+    if (model, parent) in seen:          # conditions nest themselves
+        return
+    seen.add((model, parent))
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        places.setdefault(key, set()).add(parent)
+        for inner in _models_in(info.annotation):
+            _walk_fields(inner, key, places, seen)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds, through unions, lists, dicts and Annotated."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:

@@ -404,3 +404,29 @@ def test_every_load_error_is_an_input_error_naming_the_file(tmp_path):
             assert str(exc).startswith(f"{path}:"), (name, str(exc))
         except Exception as exc:  # pragma: no cover - the failure message is the point
             pytest.fail(f"{name}: {type(exc).__name__}: {exc}")
+
+
+# --- unknown fields: where they belong, never the same word back -----------------------------
+
+def test_a_partner_field_at_the_top_level_says_it_belongs_under_partner(tmp_path):
+    path, doc = _load(tmp_path, "name: Viet Nam\npartner: {code: VNM}\n")
+    with pytest.raises(InputError) as caught:
+        parse(Profile, doc)
+    message = assert_input_error(caught.value, path, 1, 1,
+                                 "unknown field 'name' ('name' belongs under 'partner:')")
+    assert "did you mean 'name'" not in message
+
+
+def test_a_policy_field_in_a_profile_suggests_nothing_rather_than_the_same_word(tmp_path):
+    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  title: Viet Nam\n")
+    with pytest.raises(InputError) as caught:
+        parse(Profile, doc)
+    message = assert_input_error(caught.value, path, 3, 3, "unknown field 'title'")
+    assert "did you mean" not in message and "belongs" not in message
+
+
+def test_a_misspelt_field_still_gets_a_did_you_mean(tmp_path):
+    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  nmae: Viet Nam\n")
+    with pytest.raises(InputError) as caught:
+        parse(Profile, doc)
+    assert_input_error(caught.value, path, 3, 3, "unknown field 'nmae' (did you mean 'name'?)")
