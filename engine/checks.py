@@ -15,7 +15,7 @@ from engine.catalog import check_profile
 from engine.compile import check_conditions, compile_policy
 from engine.errors import InputError, Problem
 from engine.load import Document, load_yaml
-from engine.models import Catalog, Policy, Profile, parse
+from engine.models import Catalog, Policy, Profile, file_kind, parse
 
 
 def validate_paths(paths: list[Path]) -> list[Problem]:
@@ -46,11 +46,9 @@ def validate_file(path: Path) -> list[Problem]:
 
 
 def kind_of(doc: Document) -> str:
-    data = doc.data if isinstance(doc.data, dict) else {}
-    for key, kind in (("partner", "profile"), ("catalog", "catalog"), ("extends", "overlay"),
-                      ("rules", "policy")):
-        if key in data:
-            return kind
+    kind = file_kind(doc.data)
+    if kind is not None:
+        return kind
     raise doc.error((), "not a policy (no 'rules'), overlay (no 'extends'), partner profile "
                     "(no 'partner') or indicator catalog (no 'catalog')")
 

@@ -6,8 +6,10 @@ prints it as `path:line:col: message` and exits 2. Anything else that escapes is
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
@@ -48,6 +50,30 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: a container by its kind and size (a whole profile
+    section dumped as a Python dict helps no one), text quoted and cut short, a date as
+    written in YAML, null and booleans as YAML spells them."""
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}" if value \
+            else "an empty list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        text = value if len(value) <= _SHOWN_TEXT else value[:_SHOWN_TEXT - 3] + "..."
+        return repr(text)
+    return repr(value)
+
+
+_SHOWN_TEXT = 60
 
 
 class EngineError(RuntimeError):

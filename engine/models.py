@@ -454,14 +454,29 @@ class Policy(Strict):
 
 # --- validation with positions ---------------------------------------------------------------
 
+# The key that marks each kind of file, in the order they are tried (engine.checks reads the
+# same table to validate any file), and how a message names each kind.
+FILE_KINDS = (("partner", "profile"), ("catalog", "catalog"), ("extends", "overlay"),
+              ("rules", "policy"))
+KIND_NAMES = {"profile": "a partner profile", "catalog": "an indicator catalog",
+              "overlay": "a policy overlay", "policy": "a policy"}
+
+
+def file_kind(data: Any) -> str | None:
+    """The kind of file `data` is, from its top-level keys; None when no kind's key is there."""
+    keys = data if isinstance(data, dict) else {}
+    return next((kind for key, kind in FILE_KINDS if key in keys), None)
+
+
 def parse(model: type[BaseModel], doc: Any) -> Any:
     """Validate a loaded Document against a model; every problem mapped to its line:col."""
     from pydantic import ValidationError
 
-    from engine.errors import InputError
+    from engine.errors import InputError, shown
 
     if not isinstance(doc.data, dict):
-        raise doc.error((), f"expected a mapping of keys at the top, got {type(doc.data).__name__}")
+        raise doc.error((), f"expected a mapping of keys at the top, got {shown(doc.data)}")
+    _check_kind(model, doc)
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
@@ -469,6 +484,20 @@ def parse(model: type[BaseModel], doc: Any) -> Any:
     if doc.problems:
         raise InputError(list(doc.problems))
     return result
+
+
+def _check_kind(model: type[BaseModel], doc: Any) -> None:
+    """A file of another kind (a profile given as the policy) is named as such at line 1, not
+    reported as dozens of unknown fields and the other kind's data dumped as wrong values."""
+    from engine.errors import InputError
+
+    wanted = {Profile: "profile", Catalog: "catalog", Policy: "policy", Overlay: "overlay"}
+    expected = wanted.get(model)
+    marker = next((key for key, kind in FILE_KINDS if kind == expected), None)
+    found = file_kind(doc.data)
+    if expected and marker not in doc.data and found not in (None, expected):
+        raise InputError.at(doc.path, f"this is {KIND_NAMES[found]}, not {KIND_NAMES[expected]}",
+                            1, 1)
 
 
 def validation_problems(doc: Any, exc: Any, model: type[BaseModel]) -> list[Any]:
@@ -562,20 +591,22 @@ def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:
 
 
 def _friendly(kind: str, msg: str, value: Any) -> str:
+    from engine.errors import shown
+
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN and infinity are not numbers here; a missing figure is left out"
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
-        return f"expected a number, got {value!r}"
+        return f"expected a number, got {shown(value)}"
     if kind in ("string_type",) and isinstance(value, dt.date):
         return f"expected text, got the date {value.isoformat()} (quote it)"
     if kind in ("string_type",):
-        return f"expected text, got {value!r}"
+        return f"expected text, got {shown(value)}"
     if kind == "bool_type":
-        return f"expected true or false, got {value!r}"
+        return f"expected true or false, got {shown(value)}"
     if kind == "finite_number":
         return "NaN and infinity are not numbers here; a missing figure is left out"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id or code ({msg.split(' ', 2)[-1]})"
+        return f"{shown(value)} is not a valid id or code ({msg.split(' ', 2)[-1]})"
     return msg.removeprefix("Value error, ")
 
 

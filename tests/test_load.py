@@ -430,3 +430,31 @@ def test_a_misspelt_field_still_gets_a_did_you_mean(tmp_path):
     with pytest.raises(InputError) as caught:
         parse(Profile, doc)
     assert_input_error(caught.value, path, 3, 3, "unknown field 'nmae' (did you mean 'name'?)")
+
+
+# --- a file of the wrong kind ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "named", "message"), [
+    (("evaluate", "VNM", "--policy", "{VNM.yaml}"), "VNM.yaml",
+     "this is a partner profile, not a policy"),
+    (("rules", "--policy", "{indicators.yaml}"), "indicators.yaml",
+     "this is an indicator catalog, not a policy"),
+    (("explain", "x", "--policy", "{VNM.yaml}"), "VNM.yaml",
+     "this is a partner profile, not a policy"),
+    (("evaluate", "{policy.yaml}"), "policy.yaml", "this is a policy, not a partner profile"),
+])
+def test_a_file_of_the_wrong_kind_is_named_as_such_at_line_1(run_cli, fixture_dir, args, named,
+                                                             message):
+    done = run_cli(*(fixture_dir / a[1:-1] if a.startswith("{") else a for a in args))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"{fixture_dir / named}:1:1: {message}\n"), done.stderr
+    assert "{'" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_container_where_text_belongs_is_described_not_dumped(tmp_path):
+    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  name: {a: 1, b: [1, 2, 3]}\n")
+    with pytest.raises(InputError) as caught:
+        parse(Profile, doc)
+    message = assert_input_error(caught.value, path, 3, 9,
+                                 "partner.name: expected text, got a mapping")
+    assert "{'a'" not in message
