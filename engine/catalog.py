@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from typing import Any
 
-from engine.errors import InputError, Problem
+from engine.errors import InputError, Problem, shown
 from engine.load import Document
 from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile
 
@@ -44,12 +45,50 @@ def profile_problems(profile: Profile,
             found.append((("indicators", name), True, f"unknown indicator '{name}'",
                           did_you_mean(name, catalog.indicators.keys())))
             continue
+        if raw is None:
+            found.append((("indicators", name), False,
+                          f"{name}: no value; expected {kind_text(indicator)}", UNKNOWN_HINT))
+            continue
         value = raw.value if isinstance(raw, Figure) else raw
         where = ("indicators", name, "value") if isinstance(raw, Figure) else ("indicators", name)
         message = value_problem(indicator, value)
         if message:
             found.append((where, False, f"{name}: {message}", None))
     return found
+
+
+# A bare null (`name: ~`, `name:`) is ambiguous: it could be read as 0 or as "not looked for".
+# A figure not found is unknown, never 0, and says so with its provenance (docs/policy-language).
+UNKNOWN_HINT = ("a figure not found is unknown, never 0: leave it out, or write "
+                "{value: null, note: \"looked for, not found\"}")
+
+
+def kind_text(indicator: Indicator) -> str:
+    """What the catalog says a value of this indicator is, for 'expected ..., got ...'."""
+    kind = indicator.type
+    if kind == IndicatorType.USD_BN:
+        return "an amount in US$ billions" + ("" if indicator.signed else " (0 or more)")
+    if kind == IndicatorType.ENUM:
+        return f"one of {', '.join(indicator.values or [])}"
+    if kind == IndicatorType.SET:
+        return f"a list of values from {', '.join(indicator.values or [])}"
+    if kind == IndicatorType.SHARE_MAP:
+        return f"a mapping of {', '.join(indicator.keys or [])} to shares from 0 to 1"
+    return _KIND_TEXT[kind]
+
+
+_KIND_TEXT = {
+    IndicatorType.SHARE: "a share from 0 to 1 (36.5% is 0.365)",
+    IndicatorType.SHARE_CHANGE: "a change of share as a fraction (5 points down is -0.05)",
+    IndicatorType.RATIO: "a ratio (a number)",
+    IndicatorType.NUMBER: "a number",
+    IndicatorType.COUNT: "a count (a whole number, 0 or more)",
+    IndicatorType.PCT: "a rate in percent (145 is 145%)",
+    IndicatorType.PP: "percentage points (a number, may be negative)",
+    IndicatorType.BOOL: "true or false",
+    IndicatorType.DATE: "a date written YYYY-MM-DD",
+    IndicatorType.COUNTRY: "an ISO3 country code such as 'CHN'",
+}
 
 
 def value_problem(indicator: Indicator, value: Any) -> str | None:
@@ -59,36 +98,43 @@ def value_problem(indicator: Indicator, value: Any) -> str | None:
     kind = indicator.type
     if kind in NUMERIC_TYPES:
         return _numeric_problem(indicator, value)
+    expected = f"expected {kind_text(indicator)}, got {shown(value)}"
     if kind == IndicatorType.BOOL:
-        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+        return None if isinstance(value, bool) else expected
     if kind == IndicatorType.ENUM:
-        return _member_problem(value, indicator.values or [])
+        return _member_problem(value, indicator.values or []) if _is_scalar(value) else expected
     if kind == IndicatorType.SET:
         if not isinstance(value, list):
-            return f"expected a list of values from {indicator.values}"
+            return expected
         return next((p for v in value if (p := _member_problem(v, indicator.values or []))), None)
     if kind == IndicatorType.DATE:
-        return None if isinstance(value, dt.date) else "expected a date written YYYY-MM-DD"
+        return None if isinstance(value, dt.date) else expected
     if kind == IndicatorType.COUNTRY:
         ok = isinstance(value, str) and _ISO3.match(value)
-        return None if ok else f"expected an ISO3 country code such as 'CHN', got {value!r}"
+        return None if ok else expected
     return _share_map_problem(indicator, value)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list) and value is not None
 
 
 def _numeric_problem(indicator: Indicator, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         hint = " (write small numbers with a dot: 1.0e-5)" if isinstance(value, str) else ""
-        return f"expected a number, got {value!r}{hint}"
+        return f"expected {kind_text(indicator)}, got {shown(value)}{hint}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN and infinity are not numbers here; a missing figure is left out"
     if too_large(value):
         return f"{value:.3g} is too large to compare (over 1e300)" if isinstance(value, float) \
             else "the number is too large to compare (over 1e300)"
     kind = indicator.type
     if kind == IndicatorType.COUNT and (not isinstance(value, int) or value < 0):
-        return f"expected a whole number >= 0, got {value!r}"
+        return f"expected a whole number >= 0, got {shown(value)}"
     if kind == IndicatorType.SHARE and not 0 <= value <= 1:
-        return f"a share is a fraction from 0 to 1 (36.5% is 0.365), got {value!r}"
+        return f"a share is a fraction from 0 to 1 (36.5% is 0.365), got {shown(value)}"
     if kind == IndicatorType.USD_BN and value < 0 and not indicator.signed:
-        return f"expected US$ billions >= 0, got {value!r}"
+        return f"expected US$ billions >= 0, got {shown(value)}"
     return None
 
 
@@ -104,17 +150,17 @@ def _member_problem(value: Any, values: list[str]) -> str | None:
     if isinstance(value, str) and value in values:
         return None
     hint = did_you_mean(str(value), values) if isinstance(value, str) else None
-    text = f"{value!r} is not one of {', '.join(values)}"
+    text = f"{shown(value)} is not one of {', '.join(values)}"
     return f"{text}; {hint}" if hint else text
 
 
 def _share_map_problem(indicator: Indicator, value: Any) -> str | None:
     if not isinstance(value, dict):
-        return f"expected a mapping of {', '.join(indicator.keys or [])} to shares"
+        return f"expected {kind_text(indicator)}, got {shown(value)}"
     for key, share in value.items():
         if key not in (indicator.keys or []):
             hint = did_you_mean(key, indicator.keys or [])
             return f"unknown key '{key}'" + (f"; {hint}" if hint else "")
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            return f"{key}: a share is a fraction from 0 to 1, got {share!r}"
+            return f"{key}: a share is a fraction from 0 to 1, got {shown(share)}"
     return None

@@ -102,10 +102,16 @@ class Catalog(Strict):
 
 # --- partner profiles ------------------------------------------------------------------------
 
+# A profile value is any plain YAML value here: only the catalog knows which shape each
+# indicator takes, so engine.catalog.check_profile judges it and can say what was expected
+# (a union of shapes here reported only its last branch: "expected true or false" for a share).
+PlainValue = Any
+
+
 class Figure(Strict):
     """One figure with its provenance. value None means: looked for, not found (unknown)."""
 
-    value: Scalar | list[StrictStr] | dict[StrictStr, Number] | None
+    value: PlainValue
     year: StrictInt | StrictStr | None = None
     source: StrictStr | None = None
     illustrative: StrictBool = False
@@ -131,7 +137,7 @@ def _figure_or_bare(value: Any) -> str:
 
 FigureOrBare = Annotated[
     Annotated[Figure, Tag("figure")]
-    | Annotated[Scalar | list[StrictStr] | dict[StrictStr, Number], Tag("bare")],
+    | Annotated[PlainValue, Tag("bare")],
     Discriminator(_figure_or_bare),
 ]
 

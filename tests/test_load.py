@@ -372,7 +372,8 @@ def test_1e_minus_5_in_a_profile_is_text_and_the_message_suggests_a_dotted_manti
         f"partner: {{code: VNM}}\nindicators:\n  china_import_share: {written}\n")
     with pytest.raises(InputError) as caught:
         api.load_partner(path, api.load_catalog(ws.catalog_path))
-    message = assert_input_error(caught.value, path, 3, text="expected a number, got '1e-5'")
+    message = assert_input_error(caught.value, path, 3,
+                                 text="expected a share from 0 to 1 (36.5% is 0.365), got '1e-5'")
     assert "1.0e-5" in message
 
 
@@ -458,3 +459,41 @@ def test_a_container_where_text_belongs_is_described_not_dumped(tmp_path):
     message = assert_input_error(caught.value, path, 3, 9,
                                  "partner.name: expected text, got a mapping")
     assert "{'a'" not in message
+
+
+# --- a value of the wrong shape: what the catalog says the indicator is -----------------------
+
+@pytest.mark.parametrize(("written", "text"), [
+    ("china_import_share: null", "china_import_share: no value; expected a share from 0 to 1"),
+    ("eapa_case_count: ~", "eapa_case_count: no value; expected a count (a whole number"),
+    ("bri_status:", "bri_status: no value; expected one of mou_signed, exited, none, unclear"),
+    ("screening_scope: null", "screening_scope: no value; expected a list of values from"),
+])
+def test_a_bare_null_figure_says_what_is_expected_and_how_to_write_an_unknown(ws, written, text):
+    from engine import api
+
+    path = ws.write_profile(f"partner: {{code: VNM}}\nindicators:\n  {written}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, api.load_catalog(ws.catalog_path))
+    message = assert_input_error(caught.value, path, 3, None, text)
+    assert "unknown, never 0" in message and "{value: null" in message
+    assert "true or false" not in message and "None" not in message
+
+
+@pytest.mark.parametrize(("written", "col", "text"), [
+    ("{value: [1], illustrative: true}", 31,
+     "china_import_share: expected a share from 0 to 1 (36.5% is 0.365), got a list of 1 item"),
+    ("2025-01-01", 23,
+     "china_import_share: expected a share from 0 to 1 (36.5% is 0.365), got the date 2025-01-01"),
+    ("{value: {steel: 0.2}, illustrative: true}", 31,
+     "china_import_share: expected a share from 0 to 1 (36.5% is 0.365), got a mapping"),
+])
+def test_a_share_of_the_wrong_shape_says_a_share_is_expected(ws, written, col, text):
+    from engine import api
+
+    path = ws.write_profile(
+        f"partner: {{code: VNM}}\nindicators:\n  china_import_share: {written}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, api.load_catalog(ws.catalog_path))
+    message = assert_input_error(caught.value, path, 3, col, text)
+    assert "true or false" not in message and "datetime" not in message
