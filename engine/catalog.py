@@ -121,8 +121,7 @@ def _is_scalar(value: Any) -> bool:
 
 def _numeric_problem(indicator: Indicator, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        hint = " (write small numbers with a dot: 1.0e-5)" if isinstance(value, str) else ""
-        return f"expected {kind_text(indicator)}, got {shown(value)}{hint}"
+        return f"expected {kind_text(indicator)}, got {shown(value)}"
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN and infinity are not numbers here; a missing figure is left out"
     if too_large(value):

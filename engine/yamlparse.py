@@ -11,6 +11,7 @@ a run whose policy and profiles come from the disk cache (engine.cache) never im
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,16 +35,30 @@ _BOOL = "tag:yaml.org,2002:bool"
 Path_ = tuple[str | int, ...]     # keys and list indexes from the root (as engine.load)
 
 
+_FLOAT = "tag:yaml.org,2002:float"
+
+
 class _StrictResolver(yaml.resolver.Resolver):
-    """YAML 1.1 resolution without yes/no/on/off booleans (the Norway trap)."""
+    """YAML 1.1 resolution without yes/no/on/off booleans (the Norway trap), and with the
+    YAML 1.2 / JSON exponent forms as numbers."""
 
 
 _StrictResolver.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _FLOAT)]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 _StrictResolver.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# YAML 1.1 needs a dot and a signed exponent (1.0e-5, 1.0e+308), so 1e-5, 2e-1 or 1.0e308
+# stayed text and a figure written as JSON or Python writes it was refused. The YAML 1.1 forms
+# plus YAML 1.2's: the dot optional before an exponent, the exponent's sign optional.
+_StrictResolver.add_implicit_resolver(_FLOAT, re.compile(r"""^(?:
+     [-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+
+    |[-+]?[0-9][0-9_]*\.[0-9_]*
+    |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
 
 
 class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
@@ -194,9 +209,14 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        mark = node.start_mark
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
-            mark = node.start_mark
             raise InputError.at(self.path, f"cannot read this value: {exc}", mark.line + 1,
                                 mark.column + 1) from None
+        if node.tag == _FLOAT and math.isinf(value) and "inf" not in node.value.lower():
+            # 1e999 is written as a number but no float holds it: not the infinity of `.inf`
+            raise InputError.at(self.path, f"the number {node.value} is too large (over 1e300)",
+                                mark.line + 1, mark.column + 1)
+        return value

@@ -144,6 +144,14 @@ def test_a_bad_setting_names_the_argument(ws, setting, message):
     assert message in text, text
 
 
+@pytest.mark.parametrize(("setting", "status"), [
+    ("inputs-share.limit=4e-1", "satisfied"), ("inputs-share.limit=1E-1", "violated"),
+    ("inputs-share.limit=4.0e-1", "satisfied"),
+])
+def test_a_setting_takes_an_exponent_number_as_json_writes_it(ws, setting, status):
+    assert _status(_card(ws, ws.policy_path, settings=(setting,)))["inputs-share"] == status
+
+
 def test_settings_change_limit_weight_and_tier_bounds(ws):
     base = _card(ws, ws.policy_path)
     lifted = _card(ws, ws.policy_path, settings=("inputs-share.limit=0.4",))
