@@ -27,6 +27,20 @@ NEGATED = {"<": ">=", ">=": "<", "<=": ">", ">": "<=", "==": "!=", "!=": "==",
 _AST_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
             ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in"}
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+# what a refused piece of an expression is, in a drafter's words rather than Python's AST names
+_OP_WORDS = {ast.Is: "'is'", ast.IsNot: "'is not'"}
+_NODE_WORDS = {
+    ast.Call: "a function call", ast.Subscript: "indexing with [...]", ast.Dict: "a mapping",
+    ast.Set: "a set", ast.Lambda: "a lambda", ast.IfExp: "an if-else expression",
+    ast.JoinedStr: "an f-string", ast.NamedExpr: "an assignment (:=)", ast.Starred: "a '*'",
+    ast.BoolOp: "'and' / 'or' inside a value", ast.Compare: "a comparison inside a value",
+    ast.BinOp: "arithmetic other than + - * /",
+    ast.UnaryOp: "an operator other than a minus sign",
+    ast.ListComp: "a comprehension", ast.GeneratorExp: "a comprehension",
+    ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+    ast.Constant: "this constant",
+}
 
 
 class ConditionError(ValueError):
@@ -133,7 +147,8 @@ class _ExpressionReader:
         parts, left = [], self.term(node.left)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if type(op) not in _AST_OPS:
-                raise self.fail(node, f"operator {type(op).__name__} is not allowed")
+                raise self.fail(node, f"{_OP_WORDS.get(type(op), 'this operator')} is not "
+                                "allowed; compare with <, <=, >, >=, ==, !=, in or not in")
             right = self.term(right_node)
             word = _AST_OPS[type(op)]
             if word in ("in", "not in") and isinstance(left, Lit) and isinstance(right, Ref):
@@ -161,7 +176,8 @@ class _ExpressionReader:
             return Arith("-", Lit(0), inner)
         if isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
             return Arith(_ARITH[type(node.op)], self.term(node.left), self.term(node.right))
-        raise self.fail(node, f"{type(node).__name__} is not allowed in a condition")
+        raise self.fail(node, f"{_NODE_WORDS.get(type(node), 'this expression')} is not "
+                        "allowed in a condition")
 
     def name(self, node: ast.Name) -> Term:
         if node.id in ("true", "false"):

@@ -116,3 +116,69 @@ def _read_lines(path: Path) -> list[str] | None:
         return path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+# --- pydantic's errors in plain words ----------------------------------------------------------
+# Translated by the error's `type` and `ctx`, never by its English text: pydantic's wording
+# ("Input should be ...") and regexes mean nothing to a policy drafter.
+
+# what a value of each shape is, for "expected X, got Y" (a union lists each branch's shape)
+SHAPES = {"bool_type": "true or false", "bool_parsing": "true or false",
+          "int_type": "a whole number", "int_parsing": "a whole number",
+          "int_from_float": "a whole number", "float_type": "a number",
+          "float_parsing": "a number", "string_type": "text", "list_type": "a list",
+          "dict_type": "a mapping", "model_type": "a mapping",
+          "model_attributes_type": "a mapping", "date_type": "a date written YYYY-MM-DD",
+          "date_parsing": "a date written YYYY-MM-DD",
+          "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+          "date_from_datetime_inexact": "a date written YYYY-MM-DD",
+          "datetime_parsing": "a date written YYYY-MM-DD"}
+
+# the id, name and code patterns of engine.models, said in words
+PATTERNS = {
+    r"^[a-z][a-z0-9_.-]*$": "an id: lowercase letters, digits, '_', '.' or '-', starting "
+                            "with a letter",
+    r"^[a-z][a-z0-9_]*$": "a name: lowercase letters, digits or '_', starting with a letter",
+    r"^[A-Z]{3}$": "a three-letter country code in capitals, such as 'CHN'",
+    r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$": "an indicator name such as "
+                                              "'china_import_share' or 'by_group.steel'",
+    r"^https?://\S+$": "a web address starting with http:// or https://",
+}
+
+
+def expected_one_of(shapes: list[str], value: Any) -> str:
+    """'expected a mapping or a list, got 5' for the shapes a union would have taken."""
+    unique = list(dict.fromkeys(shapes))
+    if "a number" in unique and "a whole number" in unique:
+        unique.remove("a whole number")
+    what = unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
+    return f"expected {what}, got {shown(value)}"
+
+
+def plain_message(kind: str, ctx: dict[str, Any], value: Any, msg: str) -> str:
+    """One pydantic error (its type, ctx, input and message) in plain words."""
+    if kind in SHAPES:
+        return expected_one_of([SHAPES[kind]], value)
+    bound = _BOUNDS.get(kind)
+    if bound:
+        word, key = bound
+        return f"must be {word} {ctx.get(key)}, got {shown(value)}"
+    if kind in ("literal_error", "enum"):
+        return f"expected {ctx.get('expected')}, got {shown(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"expected {PATTERNS.get(ctx.get('pattern', ''), 'a different form')}, " \
+               f"got {shown(value)}"
+    if kind in ("too_short", "string_too_short"):
+        least = ctx.get("min_length")
+        return "must not be empty" if least == 1 else f"needs at least {least} items"
+    if kind == "too_long":
+        return f"takes at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
+    if kind == "string_too_long":
+        return f"is longer than {ctx.get('max_length')} characters"
+    if kind in ("value_error", "assertion_error"):       # our own validators' words
+        return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"is not a valid value here, got {shown(value)}"
+
+
+_BOUNDS = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+           "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}

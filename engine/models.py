@@ -508,9 +508,11 @@ def _check_kind(model: type[BaseModel], doc: Any) -> None:
 
 def validation_problems(doc: Any, exc: Any, model: type[BaseModel]) -> list[Any]:
     """pydantic errors as Problems at their line:col; a union failing several ways is one."""
+    errors = [(error, _data_loc(doc.data, error["loc"], error["type"]))
+              for error in exc.errors(include_url=False)]
     problems, seen = [], set()
-    for error in exc.errors(include_url=False):
-        problem = _problem(doc, error, model)
+    for error, loc, shapes in _merge_union_branches(errors):
+        problem = _problem(doc, error, loc, shapes, model)
         key = (problem.line, problem.col)
         if key not in seen:
             seen.add(key)
@@ -518,11 +520,33 @@ def validation_problems(doc: Any, exc: Any, model: type[BaseModel]) -> list[Any]
     return problems
 
 
-def _problem(doc: Any, error: dict, model: type[BaseModel]) -> Any:
+def _merge_union_branches(errors: list[tuple[dict, tuple]]) -> list[tuple[dict, tuple, list]]:
+    """A union (`Outcome | list[Outcome]`) reports every branch. A wrong-shape error is
+    dropped where another branch got inside the value and found what is wrong there; the
+    wrong-shape errors left at one place become one 'expected a mapping or a list'."""
+    from engine.errors import SHAPES
+
+    def deeper(loc: tuple) -> bool:
+        return any(other[:len(loc)] == loc and len(other) > len(loc) for _, other in errors)
+
+    merged: list[tuple[dict, tuple, list]] = []
+    shapes_at: dict[tuple, list] = {}
+    for error, loc in errors:
+        if error["type"] not in SHAPES:
+            merged.append((error, loc, []))
+        elif not deeper(loc):
+            if loc not in shapes_at:
+                shapes_at[loc] = []
+                merged.append((error, loc, shapes_at[loc]))
+            shapes_at[loc].append(SHAPES[error["type"]])
+    return merged
+
+
+def _problem(doc: Any, error: dict, loc: tuple, shapes: list[str],
+             model: type[BaseModel]) -> Any:
     from engine.errors import Problem
 
-    loc = _data_loc(doc.data, error["loc"], error["type"])
-    kind, value = error["type"], error.get("input")
+    kind = error["type"]
     if kind == "extra_forbidden":
         path, line, col = doc.where(loc, key=True)
         return Problem(path, line, col, f"unknown field '{loc[-1]}'",
@@ -532,7 +556,7 @@ def _problem(doc: Any, error: dict, model: type[BaseModel]) -> Any:
         return Problem(path, line, col, f"missing required field '{loc[-1]}'")
     path, line, col = doc.where(loc)
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    return Problem(path, line, col, f"{where}: {_friendly(kind, error['msg'], value)}")
+    return Problem(path, line, col, f"{where}: {_friendly(error, shapes)}")
 
 
 def _unknown_field_hint(word: str, parent_loc: tuple, model: type[BaseModel]) -> str | None:
@@ -596,24 +620,17 @@ def _data_loc(data: Any, loc: tuple, kind: str) -> tuple:
     return tuple(path)
 
 
-def _friendly(kind: str, msg: str, value: Any) -> str:
-    from engine.errors import shown
+def _friendly(error: dict, shapes: list[str]) -> str:
+    from engine.errors import expected_one_of, plain_message
 
-    if isinstance(value, float) and not math.isfinite(value):
+    kind, value = error["type"], error.get("input")
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return "NaN and infinity are not numbers here; a missing figure is left out"
-    if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
-        return f"expected a number, got {shown(value)}"
-    if kind in ("string_type",) and isinstance(value, dt.date):
+    if kind == "string_type" and isinstance(value, dt.date) and shapes == ["text"]:
         return f"expected text, got the date {value.isoformat()} (quote it)"
-    if kind in ("string_type",):
-        return f"expected text, got {shown(value)}"
-    if kind == "bool_type":
-        return f"expected true or false, got {shown(value)}"
-    if kind == "finite_number":
-        return "NaN and infinity are not numbers here; a missing figure is left out"
-    if kind == "string_pattern_mismatch":
-        return f"{shown(value)} is not a valid id or code ({msg.split(' ', 2)[-1]})"
-    return msg.removeprefix("Value error, ")
+    if shapes:
+        return expected_one_of(shapes, value)
+    return plain_message(kind, error.get("ctx") or {}, value, error["msg"])
 
 
 # --- overlays (`extends:`) --------------------------------------------------------------------

@@ -515,3 +515,61 @@ def test_a_share_of_the_wrong_shape_says_a_share_is_expected(ws, written, col, t
         api.load_partner(path, api.load_catalog(ws.catalog_path))
     message = assert_input_error(caught.value, path, 3, col, text)
     assert "true or false" not in message and "datetime" not in message
+
+
+# --- pydantic's errors in plain words ----------------------------------------------------------
+
+def _policy_problems(ws, old: str, new: str) -> tuple[Path, list[str]]:
+    from engine import checks
+
+    text = ws.policy_path.read_text()
+    assert old in text, old
+    path = ws.write_policy(text.replace(old, new, 1))
+    return path, [str(p) for p in checks.validate_paths([path])]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("weight: 3", "weight: 0", ":23:13: rules[0].weight: must be more than 0, got 0"),
+    ("weight: 3", "weight: 101", ":23:13: rules[0].weight: must be at most 100, got 101"),
+    ("tariff_rate: 10", "tariff_rate: -1",
+     ":58:67: tiers[0].outcome.tariff_rate: must be at least 0, got -1"),
+    ("description: d", "description: d\nscoring: {unknowns: maybe}",
+     ":5:21: scoring.unknowns: expected 'exclude' or 'credit', got 'maybe'"),
+    ("effective: 2025-07-31", "effective: yesterday",
+     ":59:124: tiers[1].outcome.effective: expected a date written YYYY-MM-DD, got 'yesterday'"),
+    ("id: inputs-share", "id: Inputs-share",
+     ":19:9: rules[0].id: expected an id: lowercase letters, digits, '_', '.' or '-', "
+     "starting with a letter, got 'Inputs-share'"),
+    ("min_score: 80", "min_score: [80]",
+     ":58:40: tiers[0].min_score: expected a number, got a list of 1 item"),
+    ("sources: [s1]}\n  - {id: inputs", "sources: []}\n  - {id: inputs",
+     ":9:55: demands[0].sources: must not be empty"),
+])
+def test_validation_errors_are_in_plain_words_at_their_place(ws, old, new, expected):
+    path, problems = _policy_problems(ws, old, new)
+    assert problems == [f"{path}{expected}"], problems
+    assert not any("Input should" in p or "^[" in p for p in problems)
+
+
+def test_a_bad_outcome_is_one_problem_not_also_a_complaint_that_it_is_no_list(ws):
+    path, problems = _policy_problems(ws, "tariff_rate: 40", "tariff_rate: -40")
+    assert problems == [f"{path}:59:64: tiers[1].outcome.tariff_rate: must be at least 0, "
+                        "got -40"]
+
+
+def test_an_outcome_of_neither_shape_says_both_shapes(ws):
+    path, problems = _policy_problems(
+        ws, "outcome: {tariff_rate: 40, legal_authority: ieepa, status: struck_down, "
+            "effective: 2025-07-31}", "outcome: 40")
+    assert problems == [f"{path}:59:50: tiers[1].outcome: expected a mapping or a list, got 40"]
+
+
+@pytest.mark.parametrize(("condition", "text"), [
+    ("len(bri_status) > 1", "a function call is not allowed in a condition"),
+    ("bri_status is None", "'is' is not allowed; compare with <, <=, >, >=, ==, !=, in or not in"),
+])
+def test_a_refused_condition_is_named_in_words_not_python_node_names(ws, condition, text):
+    path, problems = _policy_problems(ws, "\"transshipment_risk != 'high'\"", f'"{condition}"')
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:31:") and text in problems[0], \
+        problems
+    assert "Call" not in problems[0] and "IsNot" not in problems[0]

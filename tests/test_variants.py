@@ -131,7 +131,7 @@ def test_an_edited_base_is_noticed_by_a_cached_overlay(ws):
     ("input-share.limit=0.3", "no rule 'input-share' to change (did you mean 'inputs-share'?)"),
     ("inputs-share.limt=0.3", "cannot set 'limt' of rule 'inputs-share' (did you mean 'limit'?)"),
     ("inputs-share.limit=high", "compare it with a number, not 'high'"),
-    ("inputs-share.weight=0", "greater than 0"),
+    ("inputs-share.weight=0", "weight: must be more than 0, got 0"),
     ("inputs-share.limit", "expected TARGET.FIELD=VALUE"),
     ("god.min_score=70", "no tier 'god' to change (did you mean 'good'?)"),
     ("inputs-share.weight[x]=2", "only 'limit' takes an indicator in brackets"),
