@@ -150,6 +150,17 @@ def test_markdown_has_no_html_and_escapes_partner_text(report):
     assert "\\<img src=x" in text and "\\*Co\\*" in text and "\\[y\\]" in text
 
 
+def test_markdown_keeps_each_row_on_one_line_and_entities_as_written(ws):
+    """Python's splitlines() (and many editors) break at U+2028 too; `&amp;` would show as `&`."""
+    other = ws.vnm_data()
+    other["partner"] = {"code": "XXB", "name": "A &amp; B\u2028C\rD ~~gone~~"}
+    card = ws.evaluate(profile=other)
+    compiled = ws.compile()
+    text = markdown.render(Report(api.stamp(compiled), (card,)))
+    assert "## XXB A \\&amp; B C D \\~\\~gone\\~\\~\n" in text
+    assert len(text.splitlines()) == len(text.split("\n")) - 1
+
+
 def test_markdown_tables_carry_observed_limit_and_margin(report):
     text = markdown.render(report)
     lines = text.splitlines()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from conftest import assert_input_error
@@ -15,6 +16,7 @@ from conftest import assert_input_error
 from engine import api
 from engine.compare import compare
 from engine.errors import InputError
+from engine.report.variants import render_comparison, render_sweep
 from engine.sweep import parse_range, sweep
 
 DAY = dt.date(2026, 3, 1)
@@ -388,3 +390,52 @@ def test_a_term_group_and_an_exception_source_are_checked_like_a_rules(ws):
     assert_input_error(caught.value, path, 7, 14, "unknown group 'asean'")
     assert "did you mean 'aseaan'" in str(caught.value)
     assert_input_error(caught.value, path, 24, 15, "unknown source 's2'")
+
+
+HOSTILE = ("[bold]Evil[/] </td><script>alert(1)</script> | pipe `tick` **b** _u_ [l](http://x)"
+           " &amp; \u2028 x\n# Heading\nline2")
+
+
+def _hostile_run(ws):
+    """The fixture VNM renamed to HOSTILE, under a policy whose version is hostile too."""
+    data = ws.vnm_data()
+    data["partner"] = {"code": "XEV", "name": HOSTILE}
+    policy = ws.policy_data()
+    policy["version"] = "1 | <b>v</b>"
+    compiled = api.load_policy(ws.write_policy(policy))
+    return compiled, api.load_partner(ws.write_profile(data), compiled.catalog)
+
+
+def _one_row(markdown: str, header: str) -> str:
+    """The table's only data row; every line of the table has the header's number of cells."""
+    lines = markdown.splitlines()
+    table = lines[lines.index(header):]
+    assert len(table) == 3, table          # header, rule, one row: no line break got through
+    cells = {len(re.split(r"(?<!\\)\|", line)) for line in table}
+    assert cells == {len(header.split("|"))}
+    return table[2]
+
+
+def _assert_escaped(markdown: str, row: str) -> None:
+    assert not re.search(r"(?<!\\)[<`*_\[&]", row.split(" | ")[0])
+    assert row.startswith(r"| XEV \[bold\]Evil\[/\] \</td\>\<script\>alert(1)\</script\> \|"
+                          r" pipe \`tick\` \*\*b\*\* \_u\_ \[l\](http://x) \&amp;   x # Heading"
+                          r" line2 | ")
+    assert r"1 \| \<b\>v\</b\>" in markdown and "<b>" not in markdown
+
+
+def test_compare_markdown_escapes_partner_and_policy_text(ws):
+    compiled, partner = _hostile_run(ws)
+    variant = api.load_policy(compiled.path, ("inputs-share.limit=0.4",))
+    found = compare(variant, compiled, [partner], DAY)
+    markdown = render_comparison(found, "markdown")
+    row = _one_row(markdown, "| partner | before | after | Δ score | because |")
+    _assert_escaped(markdown, row)
+    assert row.endswith(r"| inputs-share: violated → satisfied |")
+
+
+def test_sweep_markdown_escapes_partner_and_policy_text(ws):
+    compiled, partner = _hostile_run(ws)
+    target, values = parse_range("inputs-share.limit=0.1:0.5:0.2")
+    markdown = render_sweep(sweep(compiled, [partner], target, values, DAY), "markdown")
+    _assert_escaped(markdown, _one_row(markdown, "| partner | tiers | flips |"))

@@ -3,6 +3,8 @@ HTML). Text from partners and policies is escaped, so a name or message cannot b
 
 from __future__ import annotations
 
+import re
+
 from engine.report import text
 from engine.results import Check, Finding, Observation, RemedyStatus, Report, Scorecard
 
@@ -41,15 +43,29 @@ def _tariff(card: Scorecard) -> str:
     return f"{card.outcome.tariff_rate:g}%" if card.outcome else "—"
 
 
-_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_<>[]|"})
+# `&` too, so an entity in the text (`&amp;`) is shown as written, not decoded; `~` strikes out
+_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_<>[]|&~"})
+# every character Python's splitlines() breaks on: a row cut by one of them is no longer a row
+_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _text(value: str) -> str:
-    """Plain words for Markdown: punctuation that would start markup is backslash-escaped."""
-    return str(value).translate(_SPECIAL).replace("\n", " ")
+def escape(value: object) -> str:
+    """Plain words for Markdown, on one line: punctuation that would start markup is
+    backslash-escaped. Every report in Markdown (evaluate, compare, sweep) prints text from
+    partners and policies through this."""
+    return _BREAKS.sub(" ", str(value).translate(_SPECIAL))
 
 
-_cell = _text     # a table cell is the same text, on one line, with | escaped
+def code(value: object) -> str:
+    """`value` as inline code, or as escaped words when it holds what a code span cannot
+    (a backtick or a line break)."""
+    value = str(value)
+    if "`" in value or _BREAKS.search(value):
+        return escape(value)
+    return f"`{value}`"
+
+
+_text = _cell = escape     # a table cell is the same text, on one line, with | escaped
 
 
 def _scorecard(card: Scorecard) -> list[str]:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from engine.report import text, variants_html
 from engine.report.json_ import policy_block
+from engine.report.markdown import code, escape
 from engine.variant_results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -92,15 +93,16 @@ def _change_data(c: PartnerChange) -> dict[str, Any]:
 def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
     b, a = comparison.before, comparison.after
     lines = [f"# Compare: `{a.name}` against `{b.name}`", "",
-             f"- **Before:** `{b.name}` {b.version}, sha256 `{b.hash[:12]}`",
-             f"- **After:** `{a.name}` {a.version}, sha256 `{a.hash[:12]}`"
-             + (f", with `--set {', '.join(a.settings)}`" if a.settings else ""), ""]
+             f"- **Before:** `{b.name}` {escape(b.version)}, sha256 `{b.hash[:12]}`",
+             f"- **After:** `{a.name}` {escape(a.version)}, sha256 `{a.hash[:12]}`"
+             + (f", with {code('--set ' + ', '.join(a.settings))}" if a.settings else ""), ""]
     changed = _changed(comparison)
     lines += [f"{len(changed)} of {len(comparison.partners)} partners change.", ""]
     if changed:
         lines += ["| partner | before | after | Δ score | because |", "|---|---|---|---:|---|"]
-        lines += [f"| {c.code} {c.name} | {_standing(c.before)} | {_standing(c.after)} |"
-                  f" {_delta(c)} | {'; '.join(text.cause_lines(c))} |"
+        lines += [f"| {c.code} {escape(c.name)} | {escape(_standing(c.before))} |"
+                  f" {escape(_standing(c.after))} | {_delta(c)} |"
+                  f" {escape('; '.join(text.cause_lines(c)))} |"
                   for c in changed]
     return "\n".join(lines) + "\n"
 
@@ -148,13 +150,13 @@ def _sweep_json(result: Sweep, _color: bool = False) -> str:
 
 def _sweep_markdown(result: Sweep, _color: bool = False) -> str:
     lines = [f"# Sweep of `{result.parameter}`", "",
-             f"Policy `{result.policy.name}` {result.policy.version}, sha256 "
+             f"Policy `{result.policy.name}` {escape(result.policy.version)}, sha256 "
              f"`{result.policy.hash[:12]}`; {len(result.values)} values from "
              f"{result.values[0]:g} to {result.values[-1]:g}.", "",
-             f"Tier at each value: {_legend(result)}", "",
+             f"Tier at each value: {escape(_legend(result))}", "",
              "| partner | tiers | flips |", "|---|---|---|"]
-    lines += [f"| {r.code} {r.name} | `{_strip(result, r)}` |"
-              f" {'; '.join(text.flip_text(f) for f in r.flips) or 'no change'} |"
+    lines += [f"| {r.code} {escape(r.name)} | `{_strip(result, r)}` |"
+              f" {escape('; '.join(text.flip_text(f) for f in r.flips) or 'no change')} |"
               for r in result.rows]
     return "\n".join(lines) + "\n"
 
