@@ -203,6 +203,17 @@ class _Compiler:
         if problem not in self.problems:     # both polarities of a condition meet the same leaf
             self.problems.append(problem)
 
+    def _changed(self, loc: cx.Loc) -> bool:
+        """Whether the value at `loc` was put there by a change (an overlay's, a term's or a
+        `--set`) rather than written in the entry holding it: where a problem it causes lies.
+        Only an assembled policy knows (its `resolve`); a plain file changes nothing."""
+        resolve = getattr(self.doc, "resolve", None)
+        if resolve is None:
+            return False
+        source, at = resolve(loc)
+        entry_source, entry_at = resolve(loc[:-1])
+        return source is not entry_source or tuple(at) != (*entry_at, loc[-1])
+
     def _raw(self, loc: cx.Loc) -> Any:
         node: Any = self.doc.data if self.doc else None
         for part in loc:
@@ -279,7 +290,8 @@ class _Compiler:
                         self.problem(("rules", i, "applies_to", "groups", j),
                                      f"unknown group '{group}'", did_you_mean(group, p.groups))
             if rule.caps_tier is not None and rule.caps_tier not in {t.id for t in p.tiers}:
-                self.problem(("rules", i, "caps_tier"), f"unknown tier '{rule.caps_tier}'",
+                self.problem(("rules", i, "caps_tier"),
+                             f"rule '{rule.id}' caps at unknown tier '{rule.caps_tier}'",
                              did_you_mean(rule.caps_tier, [t.id for t in p.tiers]))
             if rule.limit_basis not in (None, "illustrative") and rule.limit_basis not in p.sources:
                 self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
@@ -315,7 +327,13 @@ class _Compiler:
     def check_tiers(self) -> None:
         bounds = [t.min_score for t in self.policy.tiers]
         for i in range(1, len(bounds)):
-            if bounds[i] >= bounds[i - 1]:
+            if bounds[i] < bounds[i - 1]:
+                continue
+            if self._changed(("tiers", i - 1, "min_score")) and \
+                    not self._changed(("tiers", i, "min_score")):
+                self.problem(("tiers", i - 1, "min_score"), "tiers go best first: min_score "
+                             f"must be above the next tier's ({bounds[i - 1]} <= {bounds[i]})")
+            else:
                 self.problem(("tiers", i, "min_score"), "tiers go best first: min_score must be "
                              f"below the previous tier's ({bounds[i]} >= {bounds[i - 1]})")
         if bounds and bounds[-1] != 0:

@@ -196,8 +196,22 @@ def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled
     for section in LIST_SECTIONS:
         merge.append(section, raw.get(section) or [], doc, (section,))
     apply_changes(merge, overlay.change, raw.get("change") or {}, doc, ("change",))
+    if "tiers" in raw:
+        blame_dropped_tiers(merge, raw["tiers"], doc)
     catalog_from = doc.path if "indicators" in raw else base.catalog_from
     return merge.result(doc.path, (doc.path, *base.chain), catalog_from)
+
+
+def blame_dropped_tiers(merge: _Merge, tiers: Any, doc: Document) -> None:
+    """A rule the overlay leaves capping at a tier its new `tiers:` drop: the mistake is the
+    overlay's, so the rule's `caps_tier` is reported at the overlay's tiers, not at the base
+    file's line that was right until the overlay came."""
+    kept = {t.get("id") for t in tiers if isinstance(t, dict)} if isinstance(tiers, list) else set()
+    for item in merge.lists["rules"]:
+        cap = item.data.get("caps_tier")
+        set_here = item.source is doc or ("caps_tier",) in item.parts
+        if cap is not None and cap not in kept and not set_here:
+            item.parts[("caps_tier",)] = (doc, ("tiers",))
 
 
 # --- changes by id (overlays, terms and --set) -----------------------------------------------

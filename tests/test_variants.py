@@ -154,6 +154,73 @@ def test_a_setting_takes_an_exponent_number_as_json_writes_it(ws, setting, statu
     assert _status(_card(ws, ws.policy_path, settings=(setting,)))["inputs-share"] == status
 
 
+def test_a_tier_bound_set_out_of_order_is_blamed_on_the_setting(ws):
+    """Lowering the best tier's bound to the next one's makes the next tier look wrong, but the
+    setting is the mistake (the fixture's tiers: good 80, bad 0)."""
+    with pytest.raises(InputError) as caught:
+        api.load_policy(ws.policy_path, ("good.min_score=0",))
+    assert str(caught.value).startswith(
+        "--set good.min_score=0: tiers go best first: min_score must be above the next tier's"
+        " (0 <= 0)"), str(caught.value)
+    assert "policy.yaml" not in str(caught.value)
+
+
+def test_a_tier_bound_changed_out_of_order_by_an_overlay_is_blamed_on_its_line(ws):
+    path = _overlay(ws, "change:\n  tiers:\n    good: {min_score: 0}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    message = assert_input_error(caught.value, path, 5, 23, "must be above the next tier's")
+    assert str(ws.policy_path) not in message
+
+
+def test_validate_blames_an_overlays_tier_bound_on_its_line(run_cli, fixture_dir):
+    overlay = fixture_dir / "o5.yaml"
+    overlay.write_text("extends: policy.yaml\nname: o5\nchange: {tiers: {good: {min_score: 0}}}\n")
+    done = run_cli("validate", overlay)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"{overlay}:3:36: tiers go best first: min_score must be above"
+                                  " the next tier's (0 <= 0)"), done.stderr
+
+
+def test_a_tier_bound_a_term_sets_out_of_order_is_blamed_on_the_term(ws):
+    """The term sits in the same file as the tiers: the line, not the file, tells them apart."""
+    text = ws.policy_path.read_text() + (
+        "terms:\n  - id: vnm-deal\n    title: A deal\n    partners: [VNM]\n"
+        "    sources: [s1]\n    change:\n      tiers:\n        good: {min_score: 0}\n")
+    path = ws.write_policy(text)
+    line = len(text.splitlines())
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, line, 27, "must be above the next tier's (0 <= 0)")
+
+
+def test_a_swept_tier_bound_out_of_order_is_blamed_on_the_param(ws):
+    compiled = api.load_policy(ws.policy_path)
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    target, values = parse_range("good.min_score=0:20:10")
+    with pytest.raises(InputError) as caught:
+        sweep(compiled, [partner], target, values, DAY)
+    assert str(caught.value).startswith("--param good.min_score=0: tiers go best first")
+
+
+def test_tiers_that_drop_a_capping_tier_are_blamed_on_the_overlay(ws):
+    """The base rule's `caps_tier: bad` was right until the overlay's tiers dropped 'bad'."""
+    data = ws.policy_data()
+    data["rules"][0]["caps_tier"] = "bad"
+    ws.write_policy(data, "capped.yaml")
+    path = _overlay(ws, "tiers:\n"
+                        "  - {id: good, title: G, min_score: 50, outcome: {tariff_rate: 10,"
+                        " legal_authority: ieepa, status: in_force}}\n"
+                        "  - {id: worse, title: W, min_score: 0, outcome: {tariff_rate: 40,"
+                        " legal_authority: ieepa, status: in_force}}\n", base="capped.yaml")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    rule = data["rules"][0]["id"]
+    message = assert_input_error(caught.value, path, 4, 3,
+                                 f"rule '{rule}' caps at unknown tier 'bad'")
+    assert "capped.yaml" not in message
+
+
 def test_settings_change_limit_weight_and_tier_bounds(ws):
     base = _card(ws, ws.policy_path)
     lifted = _card(ws, ws.policy_path, settings=("inputs-share.limit=0.4",))
