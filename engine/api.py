@@ -207,6 +207,13 @@ def rule_alone(compiled: CompiledPolicy, rule_id: str) -> CompiledPolicy:
                     lambda: _compile(variants.rule_alone(compiled.source, rule_id)))
 
 
+def with_term(compiled: CompiledPolicy, index: int) -> CompiledPolicy:
+    """The policy with one of its terms applied, whoever it covers and whenever: where `explain`
+    finds a rule that only that term adds."""
+    return _variant(compiled, ("term", index), lambda: _compile(
+        variants.with_terms(compiled.source, [index], compiled.policy.terms)[0]))
+
+
 def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
     """The policy partner `code` faces on `day`: its own terms applied, only rules in force.
     Without terms or dated rules that is the policy itself (no recompiling)."""

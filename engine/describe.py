@@ -77,12 +77,29 @@ def _exception_lines(p: Policy) -> list[str]:
 
 
 def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
+    """One rule or inference in plain words; a rule only a term adds is read from the policy
+    with that term applied, once for each term that adds it."""
+    if rule_id in compiled.rules or rule_id in compiled.derivations:
+        return _rule_lines(compiled, rule_id)
     p = compiled.policy
-    sources = p.sources
+    adding = [i for i, term in enumerate(p.terms) if any(r.id == rule_id for r in term.rules)]
+    if adding:
+        from engine.api import with_term
+
+        return "\n".join(_rule_lines(with_term(compiled, i), rule_id, p.terms[i])
+                         for i in adding)
+    known = [*compiled.rules, *compiled.derivations, *(r.id for t in p.terms for r in t.rules)]
+    raise InputError.at(compiled.path or p.name, f"no rule '{rule_id}' in policy {p.name}",
+                        hint=did_you_mean(rule_id, known) or "run `tradepolicy rules`")
+
+
+def _rule_lines(compiled: CompiledPolicy, rule_id: str, term: Any = None) -> str:
+    sources = compiled.policy.sources
     if rule_id in compiled.rules:
         rule = compiled.rules[rule_id]
         r = rule.rule
         lines = [f"{r.id}: {r.title}", f"demand: {r.demand}",
+                 *([_added_by(term)] if term is not None else []),
                  f"requires: {condition_text(rule.require.tree, compiled.catalog)}",
                  f"weight {r.weight:g}, severity {r.severity.value}, limit basis: "
                  f"{r.limit_basis or 'not stated'}"]
@@ -91,17 +108,19 @@ def rule_text(compiled: CompiledPolicy, rule_id: str) -> str:
         lines += ["", "why:", f"  {r.rationale.strip()}", "", "sources:"]
         lines += [f"  - {s}: {_source(sources[s])}" for s in r.sources]
         return "\n".join(lines) + "\n"
-    if rule_id in compiled.derivations:
-        d = compiled.derivations[rule_id].derivation
-        name, value = d.fact
-        when = condition_text(compiled.derivations[rule_id].when.tree, compiled.catalog)
-        lines = [f"{d.id}: {d.title}", f"concludes: {name} = {value}", f"when: {when}",
-                 "", "why:", f"  {d.rationale.strip()}", "", "sources:"]
-        lines += [f"  - {s}: {_source(sources[s])}" for s in d.sources]
-        return "\n".join(lines) + "\n"
-    known = list(compiled.rules) + list(compiled.derivations)
-    raise InputError.at(compiled.path or p.name, f"no rule '{rule_id}' in policy {p.name}",
-                        hint=did_you_mean(rule_id, known) or "run `tradepolicy rules`")
+    d = compiled.derivations[rule_id].derivation
+    name, value = d.fact
+    when = condition_text(compiled.derivations[rule_id].when.tree, compiled.catalog)
+    lines = [f"{d.id}: {d.title}", f"concludes: {name} = {value}", f"when: {when}",
+             "", "why:", f"  {d.rationale.strip()}", "", "sources:"]
+    lines += [f"  - {s}: {_source(sources[s])}" for s in d.sources]
+    return "\n".join(lines) + "\n"
+
+
+def _added_by(term: Any) -> str:
+    """Which partners' terms add a rule: it applies to them only, while the terms are in force."""
+    who = ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
+    return f"added by term {term.id}{_dates(term)} for {who}: {term.title}"
 
 
 def scope_text(scope: Any, catalog: Catalog) -> str:

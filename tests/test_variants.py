@@ -292,6 +292,18 @@ def test_a_term_applies_only_to_its_partner_and_only_once_in_force(ws):
     assert thai.terms == () and "extra" not in _status(thai)
 
 
+def test_explain_finds_a_rule_a_term_adds_and_names_the_term(run_cli, ws):
+    path = _overlay(ws, TERMS)
+    done = run_cli("explain", "extra", "--policy", path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("extra: t\ndemand: inputs\n"
+                                  "added by term vnm-deal (from 2026-01-01) for VNM: A deal\n"
+                                  "requires: Rerouting share is at most 10%\n"), \
+        done.stdout
+    typo = run_cli("explain", "extr", "--policy", path)
+    assert typo.returncode == 2 and "did you mean 'extra'?" in typo.stderr
+
+
 def test_a_bad_term_is_reported_at_load_with_its_line(ws):
     path = _overlay(ws, TERMS.replace("{limit: 0.4}", "{limit: lots}"))
     with pytest.raises(InputError) as caught:
