@@ -13,7 +13,7 @@ from engine.catalog import did_you_mean
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
 from engine.explain import condition_text
-from engine.models import Catalog, IndicatorType, Policy, Profile
+from engine.models import Catalog, IndicatorType, Overlay, Policy, Profile
 
 
 def rules_text(compiled: CompiledPolicy) -> str:
@@ -145,7 +145,7 @@ def _source(source: Any) -> str:
 
 def json_schema(kind: str, catalog: Catalog | None = None) -> str:
     if kind == "policy":
-        schema = Policy.model_json_schema(by_alias=True)
+        schema = policy_schema()
     elif kind == "catalog":
         schema = Catalog.model_json_schema()
     else:
@@ -154,6 +154,21 @@ def json_schema(kind: str, catalog: Catalog | None = None) -> str:
         schema = partner_schema(catalog or load_catalog())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2)
+
+
+def policy_schema() -> dict[str, Any]:
+    """A full policy, or an overlay when the file has `extends:`. Editors associate one schema
+    per file pattern (policies/**/*.yaml), so the one schema takes both, and a file is checked
+    against the kind its `extends` key makes it (not against whichever of the two fits best)."""
+    from pydantic.json_schema import models_json_schema
+
+    refs, schema = models_json_schema([(Policy, "validation"), (Overlay, "validation")],
+                                      by_alias=True)
+    policy, overlay = (refs[(model, "validation")] for model in (Policy, Overlay))
+    return {"title": "tradepolicy policy or overlay",
+            "description": "A policy; a file with `extends:` is an overlay of another policy.",
+            "if": {"type": "object", "required": ["extends"]},
+            "then": overlay, "else": policy, **schema}
 
 
 def partner_schema(catalog: Catalog) -> dict[str, Any]:
