@@ -10,6 +10,7 @@ crosses the partner's score, so those values are evaluated and the flip is repor
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,15 +29,31 @@ def parse_range(text: str) -> tuple[str, list[Any]]:
         raise InputError.at(where, "expected TARGET.FIELD=START:STOP:STEP, e.g. "
                             "--param transshipment-rerouting-ceiling.limit=0:0.3:0.05")
     target, spec = text.split("=", 1)
+    problems = []
+    values: list[Any] = []
+    try:
+        values = _values(spec, where)
+    except InputError as exc:
+        problems += exc.problems
+    # each step is a --set, and only its number differs: one check of the target and field
+    # stands for every step, and runs even when the range is wrong, so both are reported at once
+    try:
+        variants.parse_setting(f"{target}={_text(values[0] if values else 0)}", "--param")
+    except InputError as exc:
+        problems += [replace(p, path=where) for p in exc.problems]
+    if problems:
+        raise InputError(problems)
+    return target, values
+
+
+def _values(spec: str, where: str) -> list[Any]:
     if ":" in spec:
         values = _steps(spec, where)
     else:
         values = [_number(v, where) for v in _listed(spec, where)]
     if not values:
         raise InputError.at(where, "no values to sweep")
-    for value in values:                     # each step is a --set: check every one up front
-        variants.parse_setting(f"{target}={_text(value)}", "--param")
-    return target, values
+    return values
 
 
 def _listed(spec: str, where: str) -> list[str]:

@@ -421,6 +421,15 @@ def test_a_bad_sweep_range_is_bad_input(param, message):
     assert message in str(caught.value)
 
 
+def test_a_bad_sweep_range_and_a_bad_field_are_reported_together():
+    with pytest.raises(InputError) as caught:
+        parse_range("inputs-share.limt=a:1:0.1")
+    assert str(caught.value).splitlines() == [
+        "--param inputs-share.limt=a:1:0.1: 'a' is not a number",
+        "--param inputs-share.limt=a:1:0.1: cannot set 'limt' of rule 'inputs-share'"
+        " (did you mean 'limit'?)"]
+
+
 def test_sweep_steps_are_exact_decimals():
     assert parse_range("x.limit=0.1:0.3:0.1")[1] == [0.1, 0.2, 0.3]
     assert parse_range("x.limit=3:1:1")[1] == [3, 2, 1]
