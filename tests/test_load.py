@@ -573,3 +573,25 @@ def test_a_refused_condition_is_named_in_words_not_python_node_names(ws, conditi
     assert len(problems) == 1 and problems[0].startswith(f"{path}:31:") and text in problems[0], \
         problems
     assert "Call" not in problems[0] and "IsNot" not in problems[0]
+
+
+def test_every_pattern_a_file_is_checked_against_is_said_in_words():
+    """A pattern added to engine.models without words in errors.PATTERNS would show a user
+    'expected a different form'."""
+    import json
+
+    from engine import describe
+    from engine.errors import PATTERNS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            yield from ([node["pattern"]] if isinstance(node.get("pattern"), str) else [])
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    used = {p for kind in ("policy", "partner", "catalog")
+            for p in patterns(json.loads(describe.json_schema(kind)))}
+    assert used and used <= set(PATTERNS), used - set(PATTERNS)
