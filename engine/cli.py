@@ -21,6 +21,7 @@ from engine.errors import (
     EXIT_BELOW_THRESHOLD,
     EngineError,
     InputError,
+    plain_message,
     render_problems,
 )
 
@@ -288,7 +289,7 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A ru
 
 @app.command(cls=_Command)
 def schema(kind: Annotated[SchemaKind, typer.Argument(
-        metavar="KIND", help="policy, partner, catalog or report.")]) -> None:
+        metavar="policy|partner|catalog|report", help="Which file kind.")]) -> None:
     """Print the JSON Schema of a file kind, for editors that validate YAML as you type, or of
     `evaluate --format json` output (report)."""
     if kind == SchemaKind.report:
@@ -347,6 +348,19 @@ def _emit(text: str, output: Path | None) -> None:
     write_output(text, output)
 
 
+def _in_plain_words(exc: Exception) -> None:
+    """typer checks option values with pydantic and shows its wording ('Value error, ...',
+    'Input should be a valid number'): say it as a file's problems are said."""
+    errors = getattr(exc.__cause__, "errors", None)
+    if not callable(errors) or not hasattr(exc, "message"):
+        return
+    found = errors(include_url=False)
+    if found:
+        first = found[0]
+        exc.message = plain_message(first["type"], first.get("ctx") or {}, first.get("input"),
+                                    first["msg"])
+
+
 def main() -> None:
     """Entry point: run the app inside the one error boundary."""
     if not ((3, 11) <= sys.version_info[:2] < (3, 13)):
@@ -367,6 +381,7 @@ def main() -> None:
         sys.stderr.write("aborted\n")
         sys.exit(EXIT_BAD_INPUT)
     except typer.TyperException as exc:      # usage errors: typer vendors click's exceptions
+        _in_plain_words(exc)
         exc.show() if hasattr(exc, "show") else sys.stderr.write(f"{exc}\n")
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:

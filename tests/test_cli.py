@@ -417,7 +417,8 @@ def test_the_example_a_malformed_setting_shows_works_on_the_shipped_policy(run_c
     ("sweep", ["sweep [OPTIONS] [PARTNER]...", "--param TARGET.FIELD=VALUES"]),
     ("validate", ["validate [OPTIONS] {PATH}...", "  PATH...  "]),
     ("explain", ["explain [OPTIONS] {RULE_ID}", "  RULE_ID  "]),
-    ("schema", ["schema [OPTIONS] {KIND}", "  KIND  policy, partner, catalog or report."]),
+    ("schema", ["schema [OPTIONS] {policy|partner|catalog|report}",
+                "  policy|partner|catalog|report  Which file kind."]),
     ("docs", ["--output DIR", "--features DIR", "--results FILE"]),
 ])
 def test_help_names_each_value_in_words_not_a_python_type(run_cli, command, shown):
@@ -554,3 +555,20 @@ def test_the_working_folder_s_policies_and_partners_are_the_shipped_ones(run_cli
 
     assert observed(work) == 0.123
     assert observed(elsewhere) == 0.365
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["evaluate", "VNM", "--format", "xml"],
+     "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'markdown', "
+     "'html'."),
+    (["evaluate", "VNM", "--fail-under", "abc"],
+     "Invalid value for '--fail-under': expected a number, got 'abc'"),
+    (["schema", "bogus"], "'bogus' is not one of 'policy', 'partner', 'catalog', 'report'."),
+])
+def test_a_bad_option_value_is_said_in_plain_words(run_cli, args, said):
+    """typer checks option values with pydantic, whose wording ('Value error, ...', 'Input
+    should be a valid number') is translated like a file's problems."""
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert said in done.stderr, done.stderr
+    assert "Value error" not in done.stderr and "Input should" not in done.stderr
