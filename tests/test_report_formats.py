@@ -216,3 +216,17 @@ def test_table_prints_partner_and_policy_text_as_written(report):
     out = table.render(marked, width=160)
     assert "[bold]Draft[/bold] [/]" in out
     assert out.count(HOSTILE) == 2          # the overview row and the partner's panel title
+
+
+def test_table_keeps_a_multi_line_title_and_name_on_their_header_lines(report):
+    """A YAML block scalar (`title: |`) keeps its line breaks; the headers print it on one line."""
+    from dataclasses import replace
+
+    from engine.report import table
+
+    card = report.scorecards[0]
+    marked = replace(report, policy=replace(report.policy, title="Draft\nfor review\n"),
+                     scorecards=(replace(card, name="Viet\nNam"), *report.scorecards[1:]))
+    lines = table.render(marked, width=160).splitlines()
+    assert lines[0].endswith("  Draft for review"), lines[0]
+    assert sum(f"{card.code} Viet Nam" in line for line in lines) == 2   # overview and panel

@@ -42,7 +42,7 @@ def _overview(report: Report) -> Table:
         table.add_column(column, justify="right" if column != "partner" and column != "tier"
                          else "left")
     for card in report.scorecards:
-        table.add_row(f"{card.code} {card.name}",
+        table.add_row(f"{card.code} {text.one_line(card.name)}",
                       "—" if card.score is None else f"{card.score:g}",
                       text.tier_text(card),
                       f"{card.outcome.tariff_rate:g}%" if card.outcome else "—",
@@ -64,7 +64,7 @@ def _scorecard(card: Scorecard) -> Panel:
         f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
     # a Panel reads a str title as markup whatever the console says: pass it as Text
     return Panel(Group(*lines, _findings(card), *_remedy(card)),
-                 title=Text(f"{card.code} {card.name}"), title_align="left")
+                 title=Text(f"{card.code} {text.one_line(card.name)}"), title_align="left")
 
 
 def _remedy(card: Scorecard) -> list:

@@ -59,9 +59,16 @@ def counts_text(card: Scorecard) -> str:
                      if card.counts.get(v.value) or v != Verdict.EXCEPTED)
 
 
+def one_line(words: str) -> str:
+    """Text from a file (a title, a partner's name) on the one line a header gives it: a YAML
+    block scalar keeps its line breaks, which would split the header."""
+    return " ".join(words.split())
+
+
 def policy_line(policy: PolicyStamp) -> str:
     """The policy a report used: name, version, hash, and what it was assembled from."""
-    line = f"Policy {policy.name} {policy.version} (sha256 {policy.hash[:12]})  {policy.title}"
+    line = f"Policy {policy.name} {policy.version} (sha256 {policy.hash[:12]})  " \
+        f"{one_line(policy.title)}"
     assembled = assembly_text(policy)
     return f"{line}\n{assembled}" if assembled else line
 
