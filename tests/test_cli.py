@@ -200,16 +200,21 @@ def test_output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(run_cli, fixture_d
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.fifo", "ws"]   # no .tmp
 
 
+def _char_device(path: Path, minor: int) -> Path:
+    """A memory device (major 1: 3 is null, 7 is full) at `path`; skips where none can be made."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("this container may not make device nodes")
+    return path
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                     reason="making a device node needs root")
 def test_output_to_a_character_device_writes_into_it_and_leaves_it_a_device(run_cli,
                                                                             fixture_dir,
                                                                             tmp_path):
-    null = tmp_path / "null"                        # a private /dev/null, never the real one
-    try:
-        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-    except PermissionError:
-        pytest.skip("this container may not make device nodes")
+    null = _char_device(tmp_path / "null", 3)      # a private /dev/null, never the real one
     done = _evaluate_json(run_cli, fixture_dir, "--output", null)
     assert done.returncode == 0, done.stderr
     assert stat.S_ISCHR(null.lstat().st_mode)
@@ -260,11 +265,7 @@ def test_output_into_a_missing_folder_exits_2_and_makes_nothing(run_cli, fixture
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                     reason="making a device node needs root")
 def test_output_to_a_device_that_refuses_the_write_exits_2(run_cli, fixture_dir, tmp_path):
-    full = tmp_path / "full"                        # a private /dev/full: every write fails
-    try:
-        os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
-    except PermissionError:
-        pytest.skip("this container may not make device nodes")
+    full = _char_device(tmp_path / "full", 7)      # a private /dev/full: every write fails
     done = _evaluate_json(run_cli, fixture_dir, "--output", full)
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"{full}: cannot write it (No space left on device)")

@@ -31,6 +31,14 @@ def _load(tmp_path: Path, text: str | bytes, name: str = "doc.yaml"):
     return path, load_yaml(path)
 
 
+def _profile_problem(tmp_path, text: str, line: int, col: int, message: str) -> str:
+    """Parsing `text` as a profile fails at line:col saying `message`; the whole message."""
+    path, doc = _load(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        parse(Profile, doc)
+    return assert_input_error(caught.value, path, line, col, message)
+
+
 def _refused(tmp_path: Path, text: str | bytes, name: str = "doc.yaml") -> tuple[Path, str]:
     path = tmp_path / name
     if isinstance(text, bytes):
@@ -59,10 +67,8 @@ def test_duplicate_nested_key_points_at_the_second_occurrence(tmp_path):
 
 
 def test_parse_refuses_a_document_with_a_duplicate_key(tmp_path):
-    path, doc = _load(tmp_path, "partner: {code: VNM}\npartner: {code: MEX}\n")
-    with pytest.raises(InputError) as caught:
-        parse(Profile, doc)
-    assert_input_error(caught.value, path, 2, 1, "duplicate key 'partner'")
+    _profile_problem(tmp_path, "partner: {code: VNM}\npartner: {code: MEX}\n",
+                     2, 1, "duplicate key 'partner'")
 
 
 def test_parse_reports_duplicate_keys_together_with_validation_errors(tmp_path):
@@ -385,13 +391,7 @@ def test_exponent_numbers_written_as_json_writes_them_load_as_numbers(ws, writte
                 "got '30%'"),
 ])
 def test_a_number_too_large_or_not_a_number_gets_no_hint_about_dots(ws, written, col, text):
-    from engine import api
-
-    path = ws.write_profile(
-        f"partner: {{code: VNM}}\nindicators:\n  imports_from_china_usd_bn: {written}\n")
-    with pytest.raises(InputError) as caught:
-        api.load_partner(path, api.load_catalog(ws.catalog_path))
-    message = assert_input_error(caught.value, path, 3, col, text)
+    message = _profile_error(ws, f"imports_from_china_usd_bn: {written}", col, text)
     assert "with a dot" not in message
 
 
@@ -428,27 +428,20 @@ def test_every_load_error_is_an_input_error_naming_the_file(tmp_path):
 # --- unknown fields: where they belong, never the same word back -----------------------------
 
 def test_a_partner_field_at_the_top_level_says_it_belongs_under_partner(tmp_path):
-    path, doc = _load(tmp_path, "name: Viet Nam\npartner: {code: VNM}\n")
-    with pytest.raises(InputError) as caught:
-        parse(Profile, doc)
-    message = assert_input_error(caught.value, path, 1, 1,
-                                 "unknown field 'name' ('name' belongs under 'partner:')")
+    message = _profile_problem(tmp_path, "name: Viet Nam\npartner: {code: VNM}\n",
+                               1, 1, "unknown field 'name' ('name' belongs under 'partner:')")
     assert "did you mean 'name'" not in message
 
 
 def test_a_policy_field_in_a_profile_suggests_nothing_rather_than_the_same_word(tmp_path):
-    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  title: Viet Nam\n")
-    with pytest.raises(InputError) as caught:
-        parse(Profile, doc)
-    message = assert_input_error(caught.value, path, 3, 3, "unknown field 'title'")
+    message = _profile_problem(tmp_path, "partner:\n  code: VNM\n  title: Viet Nam\n",
+                               3, 3, "unknown field 'title'")
     assert "did you mean" not in message and "belongs" not in message
 
 
 def test_a_misspelt_field_still_gets_a_did_you_mean(tmp_path):
-    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  nmae: Viet Nam\n")
-    with pytest.raises(InputError) as caught:
-        parse(Profile, doc)
-    assert_input_error(caught.value, path, 3, 3, "unknown field 'nmae' (did you mean 'name'?)")
+    _profile_problem(tmp_path, "partner:\n  code: VNM\n  nmae: Viet Nam\n",
+                     3, 3, "unknown field 'nmae' (did you mean 'name'?)")
 
 
 # --- a file of the wrong kind ----------------------------------------------------------------
@@ -471,11 +464,8 @@ def test_a_file_of_the_wrong_kind_is_named_as_such_at_line_1(run_cli, fixture_di
 
 
 def test_a_container_where_text_belongs_is_described_not_dumped(tmp_path):
-    path, doc = _load(tmp_path, "partner:\n  code: VNM\n  name: {a: 1, b: [1, 2, 3]}\n")
-    with pytest.raises(InputError) as caught:
-        parse(Profile, doc)
-    message = assert_input_error(caught.value, path, 3, 9,
-                                 "partner.name: expected text, got a mapping")
+    message = _profile_problem(tmp_path, "partner:\n  code: VNM\n  name: {a: 1, b: [1, 2, 3]}\n",
+                               3, 9, "partner.name: expected text, got a mapping")
     assert "{'a'" not in message
 
 
@@ -507,14 +497,18 @@ def test_a_bare_null_figure_says_what_is_expected_and_how_to_write_an_unknown(ws
      "china_import_share: expected a share from 0 to 1 (36.5% is 0.365), got a mapping"),
 ])
 def test_a_share_of_the_wrong_shape_says_a_share_is_expected(ws, written, col, text):
+    message = _profile_error(ws, f"china_import_share: {written}", col, text)
+    assert "true or false" not in message and "datetime" not in message
+
+
+def _profile_error(ws, indicator_line: str, col: int, text: str) -> str:
+    """The message for a profile whose one indicator line (line 3) is wrong at `col`."""
     from engine import api
 
-    path = ws.write_profile(
-        f"partner: {{code: VNM}}\nindicators:\n  china_import_share: {written}\n")
+    path = ws.write_profile(f"partner: {{code: VNM}}\nindicators:\n  {indicator_line}\n")
     with pytest.raises(InputError) as caught:
         api.load_partner(path, api.load_catalog(ws.catalog_path))
-    message = assert_input_error(caught.value, path, 3, col, text)
-    assert "true or false" not in message and "datetime" not in message
+    return assert_input_error(caught.value, path, 3, col, text)
 
 
 # --- pydantic's errors in plain words ----------------------------------------------------------
