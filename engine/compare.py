@@ -7,7 +7,7 @@ import datetime as dt
 
 from engine import api
 from engine.compile import CompiledPolicy
-from engine.results import Scorecard
+from engine.results import AUTHORITY, Scorecard
 from engine.variant_results import Cause, Comparison, PartnerChange, Standing
 
 
@@ -30,9 +30,10 @@ def partner_change(before: Scorecard, after: Scorecard) -> PartnerChange:
 
 def standing(card: Scorecard) -> Standing:
     outcome = card.outcome
-    return Standing(card.score, card.tier, card.tier_title,
-                    outcome.tariff_rate if outcome else None, outcome.status if outcome else None,
-                    card.terms)
+    if outcome is None:
+        return Standing(card.score, card.tier, card.tier_title, None, None, card.terms)
+    return Standing(card.score, card.tier, card.tier_title, outcome.tariff_rate, outcome.status,
+                    card.terms, outcome.legal_authority, outcome.effective)
 
 
 def notes(old: Standing, new: Standing, found: tuple[Cause, ...]) -> tuple[str, ...]:
@@ -42,18 +43,23 @@ def notes(old: Standing, new: Standing, found: tuple[Cause, ...]) -> tuple[str, 
         said.append(f"terms in force: {', '.join(old.terms) or 'none'} → "
                     f"{', '.join(new.terms) or 'none'}")
     same_tier = old.tier == new.tier
-    if same_tier and (old.tariff_rate, old.outcome_status) != (new.tariff_rate,
-                                                                new.outcome_status):
-        said.append(f"outcome of tier {new.tier}: {_tariff(old)} → {_tariff(new)}")
+    if same_tier and old.outcome != new.outcome:
+        said.append(f"outcome of tier {new.tier}: {_tariff(old, new)} → {_tariff(new, old)}")
     if not same_tier and not found:
         said.append("tier bounds or caps changed")
     return tuple(said)
 
 
-def _tariff(s: Standing) -> str:
+def _tariff(s: Standing, other: Standing) -> str:
+    """A tariff in words, with its legal authority and date when they are what changed."""
     if s.tariff_rate is None:
         return "none on record"
-    return f"{s.tariff_rate:g}% {(s.outcome_status or '').replace('_', ' ')}"
+    words = f"{s.tariff_rate:g}% {(s.outcome_status or '').replace('_', ' ')}"
+    if (s.legal_authority, s.outcome_effective) != (other.legal_authority,
+                                                    other.outcome_effective):
+        authority = AUTHORITY.get(s.legal_authority or "unspecified", s.legal_authority)
+        words += f" ({authority}, effective {s.outcome_effective or 'undated'})"
+    return words
 
 
 def causes(before: Scorecard, after: Scorecard) -> tuple[Cause, ...]:

@@ -20,12 +20,10 @@ from engine.errors import InputError
 from engine.explain import condition_text
 from engine.htmlkit import Html, anchor, badge, el, page, table
 from engine.models import Source
+from engine.results import AUTHORITY
 
 RESULT = {sc.PASSED: ("✓", "passed", "passed"), sc.FAILED: ("✗", "failed", "failed"),
           sc.SKIPPED: ("↷", "skipped", "not-run"), sc.NOT_RUN: ("–", "not run", "not-run")}
-AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Section 301",
-             "section_122": "Section 122", "ad_cvd": "AD/CVD",
-             "unspecified": "no stated legal authority"}
 
 
 def build(compiled: CompiledPolicy, features: Path | None = None,

@@ -108,6 +108,12 @@ class Finding:
     terms: tuple[str, ...] = ()    # the partner's terms that set this rule
 
 
+# a legal authority as a reader knows it, for every report and message that names one
+AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Section 301",
+             "section_122": "Section 122", "ad_cvd": "AD/CVD",
+             "unspecified": "no stated legal authority"}
+
+
 @dataclass(frozen=True)
 class Outcome:
     tariff_rate: float

@@ -23,6 +23,14 @@ class Standing:
     tariff_rate: float | None
     outcome_status: str | None
     terms: tuple[str, ...] = ()     # the partner's own terms in force under this policy
+    legal_authority: str | None = None
+    outcome_effective: str | None = None     # YYYY-MM-DD, when the outcome takes effect
+
+    @property
+    def outcome(self) -> tuple:
+        """What a partner would be told of its tariff: rate, status, authority, date."""
+        return (self.tariff_rate, self.outcome_status, self.legal_authority,
+                self.outcome_effective)
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,7 @@ class PartnerChange:
 
     @property
     def outcome_changed(self) -> bool:
-        return (self.before.tariff_rate, self.before.outcome_status) != \
-            (self.after.tariff_rate, self.after.outcome_status)
+        return self.before.outcome != self.after.outcome
 
     @property
     def changed(self) -> bool:

@@ -371,6 +371,25 @@ def test_compare_names_the_rule_behind_each_change(ws):
     assert change.score_delta == round(change.after.score - change.before.score, 1) > 0
 
 
+@pytest.mark.parametrize(("outcome", "said"), [
+    ("legal_authority: section_232, effective: 2025-07-31",
+     "(IEEPA, effective 2025-07-31) → 40% struck down (Section 232, effective 2025-07-31)"),
+    ("legal_authority: ieepa, effective: 2026-01-01",
+     "(IEEPA, effective 2025-07-31) → 40% struck down (IEEPA, effective 2026-01-01)"),
+])
+def test_compare_reports_an_outcome_whose_authority_or_date_alone_changed(ws, outcome, said):
+    """Same rate and status under another legal authority (or from another day) is another
+    outcome for the partner: a tariff struck down under one statute may stand under another."""
+    path = _overlay(ws, "change:\n  tiers:\n    bad:\n      outcome: {tariff_rate: 40, "
+                        f"status: struck_down, {outcome}}}\n")
+    partner = api.load_partner(ws.vnm_path, api.load_policy(path).catalog)
+    change = compare(api.load_policy(path), api.load_policy(ws.policy_path), [partner],
+                     DAY).partners[0]
+    assert change.before.tier == change.after.tier == "bad"
+    assert change.outcome_changed and change.changed
+    assert change.notes == (f"outcome of tier bad: 40% struck down {said}",)
+
+
 def test_compare_on_the_cli_defaults_to_the_base_of_an_overlay(run_cli, fixture_dir):
     (fixture_dir / "o.yaml").write_text("extends: policy.yaml\nname: v\nchange:\n  rules:\n"
                                         "    inputs-share: {limit: 0.4}\n")

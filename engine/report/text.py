@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.results import (
+    AUTHORITY,
     Because,
     Finding,
     Outcome,
@@ -22,9 +23,6 @@ if TYPE_CHECKING:     # named in annotations only: `evaluate` need not define co
 MARK = {Verdict.VIOLATED: "✗ violated", Verdict.SATISFIED: "✓ satisfied",
         Verdict.UNKNOWN: "? unknown", Verdict.NOT_APPLICABLE: "– n/a",
         Verdict.EXCEPTED: "⊘ excepted"}
-AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Section 301",
-             "section_122": "Section 122", "ad_cvd": "AD/CVD",
-             "unspecified": "no stated legal authority"}
 STATUS_ORDER = (Verdict.VIOLATED, Verdict.EXCEPTED, Verdict.UNKNOWN, Verdict.SATISFIED,
                 Verdict.NOT_APPLICABLE)
 
