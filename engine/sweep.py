@@ -260,14 +260,25 @@ def _row(one: _Judged, standings: list, values: list[Any]) -> SweepRow:
 
 
 def _pin(one: _Judged, last: Any, first: Any, old: str | None, new: str | None) -> Flip:
-    """The exact value in (last, first] where `new` starts, from the partner's own numbers."""
-    low, high = sorted((last, first))
-    for candidate in sorted(one.candidates()):
-        if not (low < candidate < high or candidate == first):
+    """The exact value in (last, first] where `new` starts, from the partner's own numbers.
+
+    The tier can change only at a candidate (the figure the swept limit is compared with, or
+    the score a bound meets), so it is constant between two of them. Walking from `last`
+    toward `first`: the new tier holds either from a candidate on (inclusive), or from just
+    past one (`last` itself included: a figure equal to the last swept value)."""
+    ascending = first > last
+    on_the_way = sorted((c for c in one.candidates()
+                         if min(last, first) <= c <= max(last, first)), reverse=not ascending)
+    passed = last if last in on_the_way else None     # the candidate the tier is old at
+    for candidate in on_the_way:
+        if candidate == last:
             continue
-        tier, _ = one.at(candidate)
+        if passed is not None and one.at((passed + candidate) / 2)[0] == new:
+            return Flip(last, first, old, new, passed, False)
+        tier = one.at(candidate)[0]
         if tier == new:
             return Flip(last, first, old, new, candidate, True)
-        if tier == old:
-            return Flip(last, first, old, new, candidate, False)
+        passed = candidate if tier == old else None
+    if passed is not None:          # no candidate after it: the new tier holds just past it
+        return Flip(last, first, old, new, passed, False)
     return Flip(last, first, old, new)

@@ -427,6 +427,35 @@ def test_a_limit_sweep_pins_the_flip_at_the_observed_value(ws):
                  ).tier == flips[0].from_tier
 
 
+@pytest.mark.parametrize(("param", "flip"), [
+    ("inputs-share.limit=0.165:0.565:0.1", (0.365, True)),    # the new tier's first step
+    ("inputs-share.limit=0.565:0.165:0.1", (0.365, False)),   # the old tier's last step
+])
+def test_a_figure_on_a_swept_value_is_still_pinned(ws, param, flip):
+    """The tier changes at the partner's figure (0.365): pinned when it falls on a step, from
+    either side, never left 'between' two steps."""
+    compiled = api.load_policy(ws.policy_path, ("good.min_score=50",))
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    target, values = parse_range(param)
+    (found,) = sweep(compiled, [partner], target, values, DAY).rows[0].flips
+    assert (found.at, found.inclusive) == flip
+    beyond = found.at + (0.0001 if found.before > found.after else -0.0001)
+    tiers = [_card(ws, ws.policy_path, settings=("good.min_score=50",
+                                                 f"inputs-share.limit={v}")).tier
+             for v in (found.at, beyond)]
+    assert tiers == ([found.to_tier] * 2 if found.inclusive else
+                     [found.from_tier, found.to_tier])
+
+
+def test_a_score_on_a_swept_tier_bound_is_pinned_just_past_it(ws):
+    score = _card(ws, ws.policy_path).score
+    compiled = api.load_policy(ws.policy_path)
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    target, values = parse_range(f"good.min_score={score - 10}:{score + 10}:10")
+    (found,) = sweep(compiled, [partner], target, values, DAY).rows[0].flips
+    assert (found.after, found.at, found.inclusive) == (score, score, False)
+
+
 @pytest.mark.parametrize(("param", "message"), [
     ("inputs-share.limit=0:1:0", "STEP must be positive"),
     ("inputs-share.limit=0:1", "START:STOP:STEP"),
