@@ -224,10 +224,18 @@ def _margin(observed: Any, op: str, limit: Any) -> float | None:
         if not numeric:
             return None
     if op in ("<=", "<"):
-        return round(limit - observed, 10)
+        return _tidy(limit - observed)
     if op in (">=", ">"):
-        return round(observed - limit, 10)
+        return _tidy(observed - limit)
     return None
+
+
+def _tidy(difference: float) -> float:
+    """Float noise rounded off (0.365 - 0.2 is 0.16499999999999998), but never a real
+    difference rounded to 0: a figure 1e-11 past its limit violates it, and its margin and
+    words must say so, not 'reaches the limit' with a margin of -0.0."""
+    rounded = round(difference, 10)
+    return rounded if rounded or not difference else difference
 
 
 def _sentence(label: str, seen: str, op: str, bound: str, margin: float | None,

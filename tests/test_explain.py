@@ -118,6 +118,20 @@ def test_the_margin_is_negative_past_the_limit_and_positive_inside(ws, compariso
     assert (finding.margin < 0) == (finding.status.value == "violated")
     assert abs(finding.margin) == pytest.approx(abs(value - limit))
 
+@pytest.mark.parametrize(("comparison", "value", "words"), [
+    ("at_most", 0.20000000001, "exceeds the 20% limit by"),
+    ("at_least", 0.19999999999, "is below the 20% minimum by"),
+])
+def test_a_figure_a_hair_past_its_limit_is_not_said_to_sit_on_it(ws, comparison, value, words):
+    """Rounding off float noise must not round a real difference to 0: the verdict is a
+    violation, so the margin is negative and the words say past, not 'reaches' or 'exactly'."""
+    finding = _finding(ws, require=_threshold("china_import_share", comparison, 0.2),
+                       china_import_share=value)
+    assert finding.status.value == "violated"
+    assert finding.margin < 0
+    assert words in finding.message, finding.message
+
+
 def test_the_margin_under_not_is_negative_when_violated(ws):
     finding = _finding(ws, require="not china_import_share > 0.2")
     assert finding.status.value == "violated"
