@@ -230,3 +230,18 @@ def test_table_keeps_a_multi_line_title_and_name_on_their_header_lines(report):
     lines = table.render(marked, width=160).splitlines()
     assert lines[0].endswith("  Draft for review"), lines[0]
     assert sum(f"{card.code} Viet Nam" in line for line in lines) == 2   # overview and panel
+
+
+def test_table_marks_the_invented_figures_a_finding_quotes(report):
+    """The README promises invented figures are marked illustrative wherever they are shown:
+    the fixture VNM's EAPA case count is illustrative and the transshipment-risk chain quotes
+    it; its import share is real, so no finding calls it invented."""
+    from dataclasses import replace
+
+    from engine.report import table
+
+    vnm = next(c for c in report.scorecards if c.code == "VNM")
+    out = table.render(replace(report, scorecards=(vnm,)), width=200)
+    marked = [line for line in out.splitlines() if "illustrative (invented)" in line]
+    assert any("EAPA cases" in line for line in marked), marked
+    assert not any("Chinese share of imports" in line for line in marked), marked

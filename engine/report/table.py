@@ -94,12 +94,17 @@ def _findings(card: Scorecard) -> Table:
     longest = max((len(f.rule) for f in card.findings), default=10)
     table.add_column("rule", min_width=min(longest, 36), overflow="fold")
     table.add_column("why, and sources")
+    figures = {o.indicator: o for o in card.observations}
     for f in text.ordered(card.findings):
         why = Text(f.message)
         for line in text.because_lines(f.because):
             why.append("\n" + line, style="dim")
         for note in text.finding_notes(f):
             why.append("\n" + note, style="italic")
+        invented = text.illustrative_figures(f, figures)
+        if invented:
+            why.append(f"\nillustrative (invented) figure{'s' if len(invented) > 1 else ''}: "
+                       f"{'; '.join(invented)}", style="italic")
         why.append(f"\nsources: {', '.join(f.sources)}", style="dim italic")
         rule = Text(f.rule)
         rule.append(f"\n{f.demand}", style="dim")

@@ -9,6 +9,7 @@ from engine.results import (
     AUTHORITY,
     Because,
     Finding,
+    Observation,
     Outcome,
     PolicyStamp,
     RemedyPlan,
@@ -94,6 +95,20 @@ def finding_notes(finding: Finding) -> list[str]:
         notes.append(f"exception {e.id} ({e.state.replace('_', ' ')}; granted {e.granted}"
                      f"{until}): {e.justification}")
     return notes
+
+
+def illustrative_figures(finding: Finding, figures: dict[str, Observation]) -> list[str]:
+    """Labels of the invented figures (marked illustrative) a finding quotes, directly or in
+    the derived facts it rests on: every report that quotes one must say it is invented."""
+    names = [*finding.observed, *_chain_figures(finding.because)]
+    labels = [o.label for name in names
+              if (o := figures.get(name.partition(".")[0])) is not None
+              and o.provenance is not None and o.provenance.illustrative]
+    return list(dict.fromkeys(labels))
+
+
+def _chain_figures(chain: tuple[Because, ...]) -> list[str]:
+    return [name for b in chain for name in (*b.observed, *_chain_figures(b.because))]
 
 
 def because_lines(chain: tuple[Because, ...], depth: int = 0) -> list[str]:
