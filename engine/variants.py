@@ -156,8 +156,9 @@ def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> 
     if base_path in trail:
         names = " -> ".join(p.name for p in (*trail, base_path))
         raise doc.error(("extends",), f"overlays extend each other in a cycle: {names}")
-    if len(trail) >= MAX_CHAIN:
-        raise doc.error(("extends",), f"more than {MAX_CHAIN} overlays deep")
+    if len(trail) > MAX_CHAIN:          # the trail holds this overlay and those above it
+        raise doc.error(("extends",), f"more than {MAX_CHAIN} overlays deep, counting from "
+                                      f"{trail[0].name}")
     base = assemble(base_path, shipped, trail)
     return apply_overlay(base, overlay, doc)
 

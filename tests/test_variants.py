@@ -575,3 +575,18 @@ def test_sweep_markdown_escapes_partner_and_policy_text(ws):
     target, values = parse_range("inputs-share.limit=0.1:0.5:0.2")
     markdown = render_sweep(sweep(compiled, [partner], target, values, DAY), "markdown")
     _assert_escaped(markdown, _one_row(markdown, "| partner | tiers | flips |"))
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(16, False), (17, True)])
+def test_an_overlay_chain_may_be_16_deep(ws, depth, refused):
+    """docs/policy-language.md: an overlay may extend an overlay, up to 16 deep."""
+    base = "policy.yaml"
+    for n in range(1, depth + 1):
+        path = _overlay(ws, "", f"deep{n}.yaml", base)
+        base = path.name
+    if not refused:
+        assert api.load_policy(path).rules
+        return
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert f"more than 16 overlays deep, counting from deep{depth}.yaml" in str(caught.value)
