@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from engine import conditions as cx
@@ -28,11 +30,12 @@ _VERB = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": ""
 
 # --- numbers in words ------------------------------------------------------------------------
 
-def show(indicator: Indicator | None, value: Any, *, precise: bool = False) -> str:
+def show(indicator: Indicator | None, value: Any, *, precise: bool = False,
+         exact: bool = False) -> str:
     """A value in its unit, as a reader expects it: 36.5%, $113.5 bn, 12, yes. `precise` keeps
     six significant digits, for a target that must not read as the limit it sits just under
-    (79.9%, not 80%)."""
-    number = _precise if precise else _num
+    (79.9%, not 80%); `exact` keeps every digit the drafter wrote, for a limit (21.05%)."""
+    number = _EXACT if exact else _precise if precise else _num
     if value is None:
         return "unknown"
     if type(value) in _PLAIN_NUMBERS:           # the common case first (bool is not among them)
@@ -44,11 +47,43 @@ def show(indicator: Indicator | None, value: Any, *, precise: bool = False) -> s
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):       # a share map: "steel 55%, aluminium 48%"
-        return ", ".join(f"{key.replace('_', ' ')} {show(indicator, v, precise=precise)}"
+        return ", ".join(f"{key.replace('_', ' ')} "
+                         f"{show(indicator, v, precise=precise, exact=exact)}"
                          for key, v in value.items()) or "none"
     if not isinstance(value, _PLAIN_NUMBERS):
         return str(value)
     return _show_number(indicator.type if indicator else None, value, number)
+
+
+def show_pair(indicator: Indicator | None, observed: Any, limit: Any,
+              literal: bool) -> tuple[str, str]:
+    """An observed value and its limit in words, with digits enough that they compare as the
+    numbers do. A `literal` limit reads as the drafter wrote it (0.2335), and the value gets
+    as many digits as it takes not to read equal to it, or on its other side, when it is not
+    (0.2337, not 0.23); a computed limit is rounded alike."""
+    if not (_is_number(observed) and _is_number(limit)):
+        return show(indicator, observed), show(indicator, limit, exact=literal)
+    kind = indicator.type if indicator else None
+    shift = 2 if kind in _POINT_SHARES else 0         # shares read in percent
+    order = (observed > limit) - (observed < limit)
+    exact_limit = _decimal(limit, shift)
+    for number in _FINER:
+        bound = exact_limit if literal else _shown(kind, number, limit, shift)
+        seen = _shown(kind, number, observed, shift)
+        if (seen > bound) - (seen < bound) == order:
+            break
+    return (_show_number(kind, observed, number),
+            _show_number(kind, limit, _EXACT if literal else number))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, _PLAIN_NUMBERS) and not isinstance(value, bool)
+
+
+def _shown(kind: IndicatorType | None, number, value: float, shift: int) -> Decimal:
+    """The number a reader sees when `value` is put in words by `number`."""
+    text = _formatter(kind, number)(abs(value), shift)
+    return Decimal(text.replace(",", "")).copy_sign(Decimal(value))
 
 
 # looked up once: enum members and type unions are slow to build in a function run per check
@@ -62,27 +97,33 @@ _PCT, _PP = IndicatorType.PCT, IndicatorType.PP
 
 
 def _show_number(kind: IndicatorType | None, value: float, number=None) -> str:
-    number = number or _num
+    number = _formatter(kind, number or _num)
     if kind in _PERCENT_SHARES:
-        return f"{number(value * 100)}%"
+        return f"{number(value, 2)}%"
     if kind == _SHARE_CHANGE:
         sign = "+" if value > 0 else "-" if value < 0 else ""
-        points = number(abs(value) * 100)
+        points = number(abs(value), 2)
         return f"{sign}{points} {'point' if points == '1' else 'points'}"
     if kind == _USD_BN:
         return f"${number(value)} bn"
     if kind == _PCT:
         return f"{number(value)}%"
     if kind == _PP:
-        return f"{value:+g} pp"
+        return f"{'' if value < 0 else '+'}{number(value)} pp"
     return number(value)
+
+
+def _formatter(kind: IndicatorType | None, number):
+    """Tariff points read to six significant digits where other figures are rounded for the
+    reader: -25 pp, +2.75 pp."""
+    return _precise if kind == _PP and number is _num else number
 
 
 def show_gap(indicator: Indicator | None, gap: float) -> str:
     """A distance between a value and its limit, in the indicator's unit."""
     kind = indicator.type if indicator else None
     if kind in _POINT_SHARES:
-        points = _num(gap * 100)
+        points = _num(gap, 2)
         return f"{points} point" if points == "1" else f"{points} points"
     if kind == _USD_BN:
         return f"${_num(gap)} bn"
@@ -91,18 +132,36 @@ def show_gap(indicator: Indicator | None, gap: float) -> str:
     return _num(gap)
 
 
-def _precise(value: float) -> str:
-    """Six significant digits, whole numbers as integers."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
+def _decimal(value: float, shift: int = 0) -> Decimal:
+    """`value` times 10**shift, with the digits it was written with (its repr): 0.2105 is
+    21.05 percent, not the float product 21.049999999999997."""
+    return Decimal(repr(value)).scaleb(shift)
 
 
-def _num(value: float) -> str:
-    value = round(value, 9)      # 0.14 * 100 is 14.000000000000002: show 14, not 14.0
+def _precise(value: float, shift: int = 0, digits: int | None = 6) -> str:
+    """`digits` significant digits (None: every digit written), whole numbers as integers."""
+    exact = _decimal(value, shift)
+    if exact == exact.to_integral_value():
+        return f"{int(exact):,}"
+    if digits is not None:
+        exact = exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), ROUND_HALF_UP)
+    return f"{exact.normalize():,f}"
+
+
+# a literal limit in words, and the roundings tried, coarse to fine, for a value beside a limit
+_EXACT = partial(_precise, digits=None)
+
+
+def _num(value: float, shift: int = 0) -> str:
+    value = round(value * 10 ** shift, 9)   # 0.14 * 100 is 14.000000000000002: show 14
     if float(value).is_integer():
         return f"{int(value):,}"
     if abs(value) < 0.1:          # $0.004 bn must not read as $0 bn
         return f"{value:.2g}"
     return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+
+
+_FINER = (_num, *(partial(_precise, digits=d) for d in range(3, 18)), _EXACT)
 
 
 # --- one comparison --------------------------------------------------------------------------
@@ -137,7 +196,7 @@ class _Comparison:
     lit: Any
     indicator: Indicator | None
     label: str
-    bound: str | None            # show(indicator, limit) for a literal limit
+    literal: bool                # the limit is a number or value written in the rule
 
     @staticmethod
     def of(cmp: cx.Compare, catalog: Catalog) -> _Comparison:
@@ -146,8 +205,8 @@ class _Comparison:
         name = left.name if is_ref else _term_text(left, catalog)
         indicator = indicator_of(catalog, name) if is_ref else None
         label = label_of(catalog, name) if is_ref else name
-        bound = show(indicator, _lit(right)) if isinstance(right, cx.Lit) else None
-        return _Comparison(left, op, right, name, is_ref, _lit(right), indicator, label, bound)
+        return _Comparison(left, op, right, name, is_ref, _lit(right), indicator, label,
+                           isinstance(right, cx.Lit))
 
 
 def _explain(c: _Comparison, values: dict[str, Any],
@@ -156,12 +215,11 @@ def _explain(c: _Comparison, values: dict[str, Any],
     if c.is_ref and (name, c.lit) in facts:
         return _fact_check(name, op, c.lit, facts)
     observed = lookup(values, name) if c.is_ref else compute(c.left, values)
-    limit = c.lit if c.bound is not None else compute(c.right, values)
+    limit = c.lit if c.literal else compute(c.right, values)
     holds = _holds(observed, op, limit, c.indicator)
     margin = _margin(observed, op, limit)
     # each number is put in words once, for both the sentence and the check's fields
-    seen = show(c.indicator, observed)
-    bound = show(c.indicator, limit) if c.bound is None else c.bound
+    seen, bound = show_pair(c.indicator, observed, limit, c.literal)
     gap = show_gap(c.indicator, abs(margin)) if margin is not None else ""
     text = _sentence(c.label, seen, op, bound, margin, holds, gap)
     return Check(name, op, _plain(observed), _plain(limit), margin, holds, text, seen, bound,
@@ -404,7 +462,7 @@ def _scope_text(compiled: CompiledPolicy, rule: CompiledRule, code: str,
 def _observed_words(check: Check, catalog: Catalog) -> str:
     """What the partner has for one comparison of a scope: '6%', 'foothold is not significant'."""
     if check.indicator in catalog.indicators or "." in check.indicator:
-        return show(indicator_of(catalog, check.indicator), check.observed)
+        return check.observed_shown     # with the digits that set it apart from the limit
     return check.text.removesuffix(" (a derived fact; see because)")
 
 
@@ -433,7 +491,7 @@ def condition_text(node: cx.Node, catalog: Catalog) -> str:
         left, op, right = cx.oriented(node)      # 0.1 <= x reads "x is at least 0.1"
         if isinstance(left, cx.Ref):
             indicator = indicator_of(catalog, left.name)
-            bound = show(indicator, right.value) if isinstance(right, cx.Lit) else \
+            bound = show(indicator, right.value, exact=True) if isinstance(right, cx.Lit) else \
                 _term_text(right, catalog)
             return f"{label_of(catalog, left.name)} {_WORDS[op]} {bound}"
         return f"{_term_text(left, catalog)} {_WORDS[op]} {_term_text(right, catalog)}"

@@ -234,3 +234,41 @@ def test_because_follows_a_chain_two_levels_deep(ws):
     assert (inner.fact, inner.derived_by, inner.status.value) == ("transshipment_risk",
                                                                   ("risk-high",), "concluded")
     assert inner.observed == {"eapa_case_count": 7, "rerouting_share": 0.161}
+
+
+# --- digits: a limit as written, a value never reading equal to it unless it is -------------
+
+@pytest.mark.parametrize(("rule", "require", "figures", "message"), [
+    ("inputs-share", "china_import_share <= 0.2105", {"china_import_share": 0.3},
+     "Chinese share of imports 30% exceeds the 21.05% limit by 8.95 points"),
+    ("inputs-share", "china_import_share <= 0.20999", {"china_import_share": 0.21},
+     "Chinese share of imports 21% exceeds the 20.999% limit by 0.001 points"),
+    ("inputs-share", "china_import_share <= 0.21055", {"china_import_share": 0.21055},
+     "Chinese share of imports 21.055% is within the 21.055% limit (at the limit)"),
+    ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.19", {},
+     "Imports from China / Exports to the US 1.191 exceeds the 1.19 limit by 0.0012"),
+    ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.195", {},
+     "Imports from China / Exports to the US 1.19 is within the 1.195 limit (0.0038 to spare)"),
+    ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.005", {},
+     "Imports from China / Exports to the US 1.19 exceeds the 1.005 limit by 0.19"),
+])
+def test_a_limit_reads_as_written_and_the_value_never_reads_equal_to_it_unless_it_is(
+        ws, rule, require, figures, message):
+    """The value gets more digits only when the usual rounding would put it on, or across,
+    the limit (1.191 beside 1.19, but 1.19 beside 1.195)."""
+    assert _finding(ws, rule=rule, require=require, **figures).message == message
+
+
+@pytest.mark.parametrize(("when", "value", "words"), [
+    ("us_export_share >= 0.1", 0.09999, "at least 10% (here: 9.999%)"),
+    ("us_export_share >= 0.1005", 0.05, "at least 10.05% (here: 5%)"),
+])
+def test_a_scope_shows_its_limit_as_written_and_the_figure_apart_from_it(ws, when, value,
+                                                                         words):
+    data = ws.policy_data()
+    next(r for r in data["rules"] if r["id"] == "ec")["applies_to"] = {"when": when}
+    profile = ws.vnm_data()
+    profile["indicators"]["us_export_share"] = {"value": value, "illustrative": True}
+    finding = next(f for f in ws.evaluate(data, profile).findings if f.rule == "ec")
+    assert finding.message == f"does not apply to VNM: it applies only where US share of " \
+                              f"exports is {words}"
