@@ -14,6 +14,7 @@ from engine.compile import CompiledPolicy
 from engine.errors import InputError
 from engine.explain import condition_text
 from engine.models import Catalog, IndicatorType, Overlay, Policy, Profile
+from engine.results import AUTHORITY
 
 
 def rules_text(compiled: CompiledPolicy) -> str:
@@ -37,10 +38,23 @@ def rules_text(compiled: CompiledPolicy) -> str:
     for tier in p.tiers:
         history = tier.outcome if isinstance(tier.outcome, list) else [tier.outcome]
         lines.append(f"  - {tier.id} (score >= {tier.min_score:g}): {tier.title}")
-        lines += [f"      {o.tariff_rate:g}% under {o.legal_authority.value}, {o.status.value}"
-                  f"{_dates(o)}" for o in history]
+        lines += [f"      {outcome_text(o)}{_dates(o)}" for o in history]
     lines += _terms_lines(p) + _exception_lines(p)
     return "\n".join(lines) + "\n"
+
+
+def outcome_text(outcome: Any) -> str:
+    """A tier's tariff outcome in the reports' words: '10% under Section 122, in force'."""
+    return f"{outcome.tariff_rate:g}% under {authority_text(outcome)}, {status_text(outcome)}"
+
+
+def authority_text(outcome: Any) -> str:
+    value = outcome.legal_authority.value
+    return AUTHORITY.get(value, value)
+
+
+def status_text(outcome: Any) -> str:
+    return outcome.status.value.replace("_", " ")
 
 
 def _dates(item: Any) -> str:

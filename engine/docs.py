@@ -15,12 +15,11 @@ from pathlib import Path
 
 from engine import scenarios as sc
 from engine.compile import CompiledPolicy
-from engine.describe import scope_text
+from engine.describe import authority_text, scope_text, status_text
 from engine.errors import InputError
 from engine.explain import condition_text
 from engine.htmlkit import Html, anchor, badge, el, page, table
 from engine.models import Source
-from engine.results import AUTHORITY
 
 RESULT = {sc.PASSED: ("✓", "passed", "passed"), sc.FAILED: ("✗", "failed", "failed"),
           sc.SKIPPED: ("↷", "skipped", "not-run"), sc.NOT_RUN: ("–", "not run", "not-run")}
@@ -166,8 +165,7 @@ def _tiers(compiled: CompiledPolicy) -> Html:
     p = compiled.policy
     rows = [[el("code", t.id) if i == 0 else "", f"{t.min_score:g}" if i == 0 else "",
              t.title if i == 0 else "", f"{o.tariff_rate:g}%",
-             AUTHORITY.get(o.legal_authority.value, o.legal_authority.value),
-             o.status.value.replace("_", " "), _date(o.effective), _date(o.expires),
+             authority_text(o), status_text(o), _date(o.effective), _date(o.expires),
              _date(o.review), o.note or ""]
             for t in sorted(p.tiers, key=lambda t: -t.min_score)
             for i, o in enumerate(t.outcome if isinstance(t.outcome, list) else [t.outcome])]

@@ -489,7 +489,7 @@ def test_rules_lists_outcome_histories_terms_and_exceptions(run_cli):
     example = locate.data_dir("policies") / "examples" / "deal-terms.yaml"
     done = run_cli("rules", "--policy", example)
     assert done.returncode == 0, done.stderr
-    assert "15% under ieepa, struck_down (from 2026-02-20)" in done.stdout
+    assert "15% under IEEPA, struck down (from 2026-02-20)" in done.stdout
     assert "uk-epd-steel (from 2025-06-16)" in done.stdout
     assert "mex-melt-pour-transition: MEX from inputs-usmca-steel-melt-pour" in done.stdout
 
