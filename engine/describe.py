@@ -12,7 +12,7 @@ from engine import conditions as cx
 from engine.catalog import did_you_mean
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
-from engine.explain import condition_text
+from engine.explain import condition_text, indicator_of, show
 from engine.models import Catalog, IndicatorType, Overlay, Policy, Profile
 from engine.results import AUTHORITY
 
@@ -39,7 +39,7 @@ def rules_text(compiled: CompiledPolicy) -> str:
         history = tier.outcome if isinstance(tier.outcome, list) else [tier.outcome]
         lines.append(f"  - {tier.id} (score >= {tier.min_score:g}): {tier.title}")
         lines += [f"      {outcome_text(o)}{_dates(o)}" for o in history]
-    lines += _terms_lines(p) + _exception_lines(p)
+    lines += _terms_lines(compiled) + _exception_lines(p)
     return "\n".join(lines) + "\n"
 
 
@@ -65,19 +65,46 @@ def _dates(item: Any) -> str:
     return f" ({text})" if text else ""
 
 
-def _terms_lines(p: Policy) -> list[str]:
+def _terms_lines(compiled: CompiledPolicy) -> list[str]:
+    p = compiled.policy
     if not p.terms:
         return []
     lines = ["", "Terms for particular partners:"]
     for term in p.terms:
         who = ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
         lines.append(f"  - {term.id}{_dates(term)}: {term.title} (for {who})")
-        lines += [f"      changes {rule}: " + ", ".join(
-                  f"{k} {v}" for k, v in change.model_dump(exclude_unset=True).items())
+        lines += [f"      changes {rule}: {change_text(compiled, rule, change)}"
                   for rule, change in term.change.rules.items()]
         lines += [f"      changes tier {tier}" for tier in term.change.tiers]
         lines += [f"      adds {rule.id}: {rule.title}" for rule in term.rules]
     return lines
+
+
+def change_text(compiled: CompiledPolicy, rule_id: str, change: Any) -> str:
+    """What a term changes in a rule, a limit in its indicator's unit: 'limit 10%, weight 2'."""
+    parts = []
+    for key, value in change.model_dump(exclude_unset=True).items():
+        if key == "limit":
+            parts.append(f"limit {_limit_text(compiled, rule_id, None, value)}")
+        elif key == "limits":
+            parts += [f"limit {_limit_text(compiled, rule_id, name, v)} for {name}"
+                      for name, v in value.items()]
+        else:
+            parts.append(f"{key} {value}")
+    return ", ".join(parts)
+
+
+def _limit_text(compiled: CompiledPolicy, rule_id: str, name: str | None, value: Any) -> str:
+    """A new limit as the rule's messages will show it: the indicator it is compared with is
+    the one the rule compares with a literal (named, when the rule has several)."""
+    rule = compiled.rules.get(rule_id)
+    names = [] if rule is None else [left.name for left, _, right in map(
+        cx.oriented, cx.comparisons(rule.require.tree))
+        if isinstance(left, cx.Ref) and isinstance(right, cx.Lit)]
+    if name is not None:
+        names = [n for n in names if n == name or n.startswith(f"{name}.")]
+    indicator = indicator_of(compiled.catalog, names[0]) if len(names) == 1 else None
+    return show(indicator, value, exact=True)
 
 
 def _exception_lines(p: Policy) -> list[str]:

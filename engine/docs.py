@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine import scenarios as sc
 from engine.compile import CompiledPolicy
-from engine.describe import authority_text, scope_text, status_text
+from engine.describe import authority_text, change_text, scope_text, status_text
 from engine.errors import InputError
 from engine.explain import condition_text
 from engine.htmlkit import Html, anchor, badge, el, page, table
@@ -44,7 +44,7 @@ def render(compiled: CompiledPolicy, features: Path | None,
                                             [_demand(compiled, d, found, results)
                                              for d in p.demands],
                                             _inferences(compiled, found, results),
-                                            _tiers(compiled), _variants(p),
+                                            _tiers(compiled), _variants(compiled),
                                             _sources(p.sources)),
               el("footer", el("p", f"Rendered by tradepolicy docs from {compiled.path} and the "
                                    "feature files; nothing here is written by hand."),
@@ -182,16 +182,17 @@ def _tiers(compiled: CompiledPolicy) -> Html:
               _groups(p.groups))
 
 
-def _variants(p) -> Html:
+def _variants(compiled: CompiledPolicy) -> Html:
     """Per-partner terms and exceptions, in words (nothing when the policy has none)."""
+    p = compiled.policy
     if not p.terms and not p.exceptions:
         return Html("")
     terms = [el("li", el("strong", term.title), " (", el("code", term.id), ") for ",
                 ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])]),
                 f"; in force {_date(term.effective) or 'from the start'} to "
                 f"{_date(term.expires) or 'no end'}. ",
-                el("ul", [*(el("li", "changes ", el("code", rule), ": ", ", ".join(
-                    f"{k} {v}" for k, v in change.model_dump(exclude_unset=True).items()))
+                el("ul", [*(el("li", "changes ", el("code", rule), ": ",
+                               change_text(compiled, rule, change))
                     for rule, change in term.change.rules.items()),
                     *(el("li", "its own outcome for tier ", el("code", tier))
                       for tier in term.change.tiers),

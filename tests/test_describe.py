@@ -24,3 +24,8 @@ def test_rules_words_tier_outcomes_as_the_reports_do(deal_terms):
                   "      100% under no stated legal authority, threatened (from 2026-01-24)\n"):
         assert words in text, words
     assert "section_122" not in text and "struck_down" not in text
+
+
+def test_a_terms_limit_reads_in_the_unit_of_the_indicator_it_sets(deal_terms):
+    assert "      changes inputs-steel-share: limit 10%, weight 2\n" in \
+        describe.rules_text(deal_terms)

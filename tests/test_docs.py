@@ -154,3 +154,12 @@ def test_an_overlay_page_lists_its_terms_and_exceptions():
     for text in ("uk-epd-steel", "inputs-uk-steel-plant-ownership", "mex-melt-pour-transition",
                  "2026-12-31"):
         assert text in page, text
+
+
+def test_an_overlay_page_shows_a_terms_limit_in_its_indicators_unit():
+    from engine import locate
+
+    compiled = api.load_policy(locate.data_dir("policies") / "examples" / "deal-terms.yaml")
+    page = living.build(compiled)
+    assert "<code>inputs-steel-share</code>: limit 10%, weight 2" in page
+    assert "limit 0.1" not in page
