@@ -26,6 +26,7 @@ def rules_text(compiled: CompiledPolicy) -> str:
             lines.append(f"  - {rule.rule.id} (weight {rule.rule.weight:g}, "
                          f"{rule.rule.severity.value}){_dates(rule.rule)}: {rule.rule.title}")
             lines.append(f"      requires {condition_text(rule.require.tree, compiled.catalog)}")
+            lines += [f"      {fact}" for fact in _meaning_lines(compiled, rule.rule)]
         lines.append("")
     if compiled.derivations:
         lines.append("Derived facts (inferences other rules test):")
@@ -59,10 +60,34 @@ def status_text(outcome: Any) -> str:
 
 def _dates(item: Any) -> str:
     """' (from 2025-08-07 to 2026-02-19)' for a dated rule, outcome or term; '' if undated."""
+    text = _span(item)
+    return f" ({text})" if text else ""
+
+
+def _span(item: Any) -> str:
     parts = [f"from {item.effective}" if item.effective else "",
              f"to {item.expires}" if item.expires else ""]
-    text = " ".join(part for part in parts if part)
-    return f" ({text})" if text else ""
+    return " ".join(part for part in parts if part)
+
+
+def _meaning_lines(compiled: CompiledPolicy, rule: Any) -> list[str]:
+    """What else changes what a rule means: whom it covers and what a violation costs."""
+    lines = []
+    if rule.applies_to:
+        lines.append(f"applies to: {scope_text(rule.applies_to, compiled.catalog)}")
+    if rule.caps_tier:
+        lines.append(f"when violated: {caps_text(rule.caps_tier)}")
+    return lines
+
+
+def caps_text(tier: str) -> str:
+    """What `caps_tier` does, in the words of rules, explain and the docs page."""
+    return f"the partner is rated no higher than tier {tier}"
+
+
+def partners_text(term: Any) -> str:
+    """Whom a term is for: 'GBR', 'group usmca'."""
+    return ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
 
 
 def _terms_lines(compiled: CompiledPolicy) -> list[str]:
@@ -71,8 +96,7 @@ def _terms_lines(compiled: CompiledPolicy) -> list[str]:
         return []
     lines = ["", "Terms for particular partners:"]
     for term in p.terms:
-        who = ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
-        lines.append(f"  - {term.id}{_dates(term)}: {term.title} (for {who})")
+        lines.append(f"  - {term.id}{_dates(term)}: {term.title} (for {partners_text(term)})")
         lines += [f"      changes {rule}: {change_text(compiled, rule, change)}"
                   for rule, change in term.change.rules.items()]
         lines += [f"      changes tier {tier}" for tier in term.change.tiers]
@@ -144,8 +168,8 @@ def _rule_lines(compiled: CompiledPolicy, rule_id: str, term: Any = None) -> str
                  f"requires: {condition_text(rule.require.tree, compiled.catalog)}",
                  f"weight {r.weight:g}, severity {r.severity.value}, limit basis: "
                  f"{r.limit_basis or 'not stated'}"]
-        if r.applies_to:
-            lines.append(f"applies to: {scope_text(r.applies_to, compiled.catalog)}")
+        lines += [f"in force: {_span(r)}"] if _span(r) else []
+        lines += _meaning_lines(compiled, r) + _variant_lines(compiled, r.id)
         lines += ["", "why:", f"  {r.rationale.strip()}", "", "sources:"]
         lines += [f"  - {s}: {_source(sources[s])}" for s in r.sources]
         return "\n".join(lines) + "\n"
@@ -158,10 +182,21 @@ def _rule_lines(compiled: CompiledPolicy, rule_id: str, term: Any = None) -> str
     return "\n".join(lines) + "\n"
 
 
+def _variant_lines(compiled: CompiledPolicy, rule_id: str) -> list[str]:
+    """The terms that change a rule for some partners, and the partners excepted from it."""
+    p = compiled.policy
+    lines = [f"changed by term {term.id}{_dates(term)} for {partners_text(term)}: "
+             f"{change_text(compiled, rule_id, term.change.rules[rule_id])}"
+             for term in p.terms if rule_id in term.change.rules]
+    lines += [f"excepted by {w.id} for {w.partner}, granted {w.granted}"
+              f"{f', expires {w.expires}' if w.expires else ''}"
+              for w in p.exceptions if w.rule == rule_id]
+    return lines
+
+
 def _added_by(term: Any) -> str:
     """Which partners' terms add a rule: it applies to them only, while the terms are in force."""
-    who = ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])])
-    return f"added by term {term.id}{_dates(term)} for {who}: {term.title}"
+    return f"added by term {term.id}{_dates(term)} for {partners_text(term)}: {term.title}"
 
 
 def scope_text(scope: Any, catalog: Catalog) -> str:

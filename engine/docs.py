@@ -15,7 +15,14 @@ from pathlib import Path
 
 from engine import scenarios as sc
 from engine.compile import CompiledPolicy
-from engine.describe import authority_text, change_text, scope_text, status_text
+from engine.describe import (
+    authority_text,
+    caps_text,
+    change_text,
+    partners_text,
+    scope_text,
+    status_text,
+)
 from engine.errors import InputError
 from engine.explain import condition_text
 from engine.htmlkit import Html, anchor, badge, el, page, table
@@ -113,7 +120,7 @@ def _rule(compiled: CompiledPolicy, compiled_rule, found, results) -> Html:
     if r.applies_to:
         facts.append(("applies to", scope_text(r.applies_to, compiled.catalog)))
     if r.caps_tier:
-        facts.append(("when violated", f"the partner is rated no higher than tier {r.caps_tier}"))
+        facts.append(("when violated", caps_text(r.caps_tier)))
     facts.append(("sources", _source_links(r.sources)))
     return _entry(r.id, r.title, r.rationale, facts, found, results, r.demand)
 
@@ -188,7 +195,7 @@ def _variants(compiled: CompiledPolicy) -> Html:
     if not p.terms and not p.exceptions:
         return Html("")
     terms = [el("li", el("strong", term.title), " (", el("code", term.id), ") for ",
-                ", ".join([*(term.partners or []), *(f"group {g}" for g in term.groups or [])]),
+                partners_text(term),
                 f"; in force {_date(term.effective) or 'from the start'} to "
                 f"{_date(term.expires) or 'no end'}. ",
                 el("ul", [*(el("li", "changes ", el("code", rule), ": ",

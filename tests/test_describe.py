@@ -29,3 +29,46 @@ def test_rules_words_tier_outcomes_as_the_reports_do(deal_terms):
 def test_a_terms_limit_reads_in_the_unit_of_the_indicator_it_sets(deal_terms):
     assert "      changes inputs-steel-share: limit 10%, weight 2\n" in \
         describe.rules_text(deal_terms)
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ("transshipment-circumvention-list",
+     "      when violated: the partner is rated no higher than tier watch\n"),
+    ("deals-no-new-china-deal",
+     "      when violated: the partner is rated no higher than tier non-aligned\n"),
+    ("inputs-usmca-rvc", "      applies to: groups usmca\n"),
+])
+def test_rules_says_whom_a_rule_covers_and_what_a_violation_costs(shipped, rule, words):
+    text = describe.rules_text(shipped)
+    entry = text[text.index(f"  - {rule} "):]
+    entry = entry[:entry.index("\n  - ") + 1]
+    assert words in entry, entry
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ("deals-no-new-china-deal",
+     ["in force: from 2026-01-24\n",
+      "when violated: the partner is rated no higher than tier non-aligned\n"]),
+    ("transshipment-circumvention-list",
+     ["when violated: the partner is rated no higher than tier watch\n"]),
+])
+def test_explain_says_when_a_rule_is_in_force_and_what_a_violation_costs(shipped, rule, words):
+    text = describe.rule_text(shipped, rule)
+    for line in words:
+        assert line in text, text
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ("inputs-steel-share",
+     "changed by term uk-epd-steel (from 2025-06-16) for GBR: limit 10%, weight 2\n"),
+    ("inputs-usmca-steel-melt-pour",
+     "excepted by mex-melt-pour-transition for MEX, granted 2025-07-01, expires 2026-12-31\n"),
+])
+def test_explain_names_the_terms_and_exceptions_that_vary_a_rule(deal_terms, rule, words):
+    assert words in describe.rule_text(deal_terms, rule)
+
+
+def test_explain_says_nothing_of_dates_or_variants_a_rule_does_not_have(shipped):
+    text = describe.rule_text(shipped, "inputs-china-import-share")
+    for absent in ("in force:", "when violated:", "applies to:", "changed by", "excepted by"):
+        assert absent not in text
