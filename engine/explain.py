@@ -203,7 +203,7 @@ class _Comparison:
         left, op, right = cx.oriented(cmp)
         is_ref = isinstance(left, cx.Ref)
         name = left.name if is_ref else _term_text(left, catalog)
-        indicator = indicator_of(catalog, name) if is_ref else None
+        indicator = _indicator_of_term(left, catalog)
         label = label_of(catalog, name) if is_ref else name
         return _Comparison(left, op, right, name, is_ref, _lit(right), indicator, label,
                            isinstance(right, cx.Lit))
@@ -246,7 +246,24 @@ def _term_text(term: cx.Term, catalog: Catalog) -> str:
         return label_of(catalog, term.name)
     if isinstance(term, cx.Lit):
         return repr(term.value)
+    if _negated(term) is not None:
+        return f"minus {_term_text(_negated(term), catalog)}"
     return f"{_term_text(term.left, catalog)} {term.op} {_term_text(term.right, catalog)}"
+
+
+def _negated(term: cx.Term) -> cx.Term | None:
+    """x for `-x`, which conditions parse as `0 - x`; None for any other term."""
+    if isinstance(term, cx.Arith) and term.op == "-" and isinstance(term.left, cx.Lit) \
+            and _is_number(term.left.value) and term.left.value == 0:
+        return term.right
+    return None
+
+
+def _indicator_of_term(term: cx.Term, catalog: Catalog) -> Indicator | None:
+    """The indicator whose unit a term is in: its own, or the negated one's (-x is in x's
+    unit, so '-36.5%', not '-0.365'); None for other arithmetic."""
+    ref = term if isinstance(term, cx.Ref) else _negated(term)
+    return indicator_of(catalog, ref.name) if isinstance(ref, cx.Ref) else None
 
 
 def _plain(value: Any) -> Any:
@@ -494,7 +511,10 @@ def condition_text(node: cx.Node, catalog: Catalog) -> str:
             bound = show(indicator, right.value, exact=True) if isinstance(right, cx.Lit) else \
                 _term_text(right, catalog)
             return f"{label_of(catalog, left.name)} {_WORDS[op]} {bound}"
-        return f"{_term_text(left, catalog)} {_WORDS[op]} {_term_text(right, catalog)}"
+        unit = _indicator_of_term(left, catalog)         # -x is in x's unit
+        bound = show(unit, right.value, exact=True) if unit and isinstance(right, cx.Lit) \
+            else _term_text(right, catalog)
+        return f"{_term_text(left, catalog)} {_WORDS[op]} {bound}"
     if isinstance(node, cx.Not):
         return f"not ({condition_text(node.item, catalog)})"
     joiner = " and " if isinstance(node, cx.All) else " or "

@@ -272,3 +272,23 @@ def test_a_scope_shows_its_limit_as_written_and_the_figure_apart_from_it(ws, whe
     finding = next(f for f in ws.evaluate(data, profile).findings if f.rule == "ec")
     assert finding.message == f"does not apply to VNM: it applies only where US share of " \
                               f"exports is {words}"
+
+
+# --- a minus sign ------------------------------------------------------------------------------
+
+def test_a_negated_figure_reads_as_minus_it_in_its_unit(ws):
+    """`-x` is parsed as `0 - x`: it reads 'minus x', and keeps x's unit (-36.5%, not -0.365)."""
+    finding = _finding(ws, require="-china_import_share > -0.5")
+    assert finding.status.value == "satisfied"
+    assert finding.message == ("minus Chinese share of imports -36.5% meets the -50% minimum "
+                               "(13.5 points above)")
+
+
+def test_a_negated_figure_reads_as_minus_it_in_the_rules_words(ws):
+    from engine import describe
+
+    data = ws.policy_data()
+    next(r for r in data["rules"] if r["id"] == "inputs-share")["require"] = \
+        "-china_import_share > -0.5"
+    assert "requires: minus Chinese share of imports is above -50%\n" in \
+        describe.rule_text(ws.compile(data), "inputs-share")
