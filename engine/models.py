@@ -663,7 +663,7 @@ class Overlay(Strict):
     tiers: list[Tier] | None = None
     terms: list[Term] = Field(default_factory=list)
     exceptions: list[Waiver] = Field(default_factory=list)
-    remedies: Remedies | None = None     # replaces the base's remedy settings
+    remedies: Remedies | None = None     # merged by key over the base's (engine.variants)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -186,10 +186,12 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
 def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:
     merge = _Merge(base)
     raw = doc.data
-    for key in ("name", "title", "version", "description", "indicators", "remedies"):
+    for key in ("name", "title", "version", "description", "indicators"):
         if key in raw:
             merge.set(key, raw[key], doc, (key,))
-    for section in ("sources", "groups", "scoring"):
+    # `remedies` merges by key like `scoring`: an overlay that only changes the cost measure
+    # must not silently drop the base's `fixed` figures (a US listing the partner cannot undo)
+    for section in ("sources", "groups", "scoring", "remedies"):
         for key, value in (raw.get(section) or {}).items():
             merge.put(section, key, value, doc, (section, key))
     if "tiers" in raw:

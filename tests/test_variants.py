@@ -590,3 +590,41 @@ def test_an_overlay_chain_may_be_16_deep(ws, depth, refused):
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
     assert f"more than 16 overlays deep, counting from deep{depth}.yaml" in str(caught.value)
+
+
+# --- remedy settings in an overlay -----------------------------------------------------------
+
+def _khm_remedy(ws, remedies_yaml: str):
+    """Cambodia's remedy under an overlay of the shipped policy with this `remedies:` block."""
+    from engine import remedies
+
+    path = ws.write("rem.yaml", f"extends: us-china-alignment\nname: rem\n{remedies_yaml}")
+    compiled = api.load_policy(path)
+    khm = api.load_partner("KHM", compiled.catalog).profile
+    return compiled.policy.remedies, remedies.plan(compiled, khm, DAY)
+
+
+def test_an_overlay_changing_the_remedy_cost_keeps_the_bases_fixed_figures(ws):
+    """Setting only `cost` used to replace the whole block, so KHM's remedy delisted it from EO
+    14326, a US act the shipped policy marks as not Cambodia's to change."""
+    settings, plan = _khm_remedy(ws, "remedies: {cost: count}\n")
+    assert settings.cost == "count"
+    assert settings.fixed == ["on_circumvention_list", "circumvention_finding_count"]
+    assert plan.status.value == "none" and not plan.changes
+    assert "the policy marks on_circumvention_list" in plan.reason
+
+
+def test_an_overlay_clears_the_bases_fixed_figures_with_an_empty_list(ws):
+    settings, plan = _khm_remedy(ws, "remedies: {fixed: []}\n")
+    assert settings.fixed == [] and settings.cost == "relative"
+    assert plan.status.value == "found"
+    assert ("on_circumvention_list", True, False) in {(c.indicator, c.current, c.target)
+                                                      for c in plan.changes}
+
+
+def test_an_unknown_fixed_figure_in_an_overlay_is_blamed_on_the_overlay(ws):
+    path = ws.write("rem.yaml", "extends: us-china-alignment\nname: rem\n"
+                                "remedies:\n  fixed: [on_circumvention_lst]\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 4)
