@@ -325,8 +325,24 @@ class _Planner:
         return math.isfinite(value)
 
     def nearest(self, path: str, good: list[Moves], keep_all: bool = False) -> list[Moves]:
-        ranked = sorted(good, key=lambda m: (self.cost(m), repr(m[path])))
+        """The cheapest values that work, nearest the current one first: under `cost: count`
+        every value of one figure costs the same, and only the distance keeps a number at its
+        limit (0.2 for `at_most 0.2`) rather than a step past it."""
+        ranked = sorted(good, key=lambda m: (self.cost(m), self.distance(path, m[path]),
+                                             repr(m[path])))
         return ranked if keep_all else ranked[:1]
+
+    def distance(self, path: str, value: Any) -> float:
+        """How far `value` is from the figure's current value, in the figure's own units (steps
+        of an ordered category, days of a date); 0 where no order applies."""
+        indicator, old = self.indicator(path), self.current(path)
+        if indicator.type in NUMERIC_TYPES or indicator.type == IndicatorType.SHARE_MAP:
+            return abs(value - old)
+        if indicator.type == IndicatorType.DATE:
+            return abs((value - old).days)
+        if indicator.type == IndicatorType.ENUM and indicator.ordered:
+            return abs(indicator.values.index(value) - indicator.values.index(old))
+        return 0.0
 
     def arithmetic_ways(self, cmp: cx.Compare, blocks: _Blocks) -> list[Moves]:
         """Move one operand of the arithmetic (each in turn) to where the comparison holds."""

@@ -8,6 +8,7 @@ plan must say why.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,49 @@ def test_count_measure_prices_every_changed_figure_one(ws):
     _, _, plan = _plan(ws, policy, _profile(china_import_share=0.9, bri_status="unclear"))
     assert plan.cost == 2 and [c.cost for c in plan.changes] == [1, 1]
     assert plan.measure == "number of figures changed"
+
+
+def _at(indicator: str, comparison: str, limit: Any) -> dict:
+    return {"indicator": indicator, "comparison": comparison, "limit": limit}
+
+
+@pytest.mark.parametrize("cost", ["count", "relative"])
+@pytest.mark.parametrize(("require", "now", "then"), [
+    (_at("china_import_share", "at_most", 0.2), 0.9, 0.2),           # count chose 0.199
+    (_at("us_export_share", "at_least", 0.1), 0.05, 0.1),
+    (_at("eapa_case_count", "at_least", 9), 2, 9),                   # count chose 10
+    (_at("eapa_case_count", "at_most", 20), 39, 20),                 # count chose 19
+    (_at("export_control_alignment", "at_least", "case_by_case"), "none", "case_by_case"),
+    (_at("exit_date", "at_most", dt.date(2024, 1, 1)),                # both chose 2023-12-31
+     dt.date(2025, 6, 1), "2024-01-01"),
+], ids=["share-at-most", "share-at-least", "count-at-least", "count-at-most",
+        "ordered-enum-at-least", "date-at-most"])
+def test_a_figure_moves_exactly_to_its_limit_under_either_measure(ws, cost, require, now, then):
+    """Every value past a limit costs 1 under `cost: count`, so the tie is broken by distance:
+    the figure stops at the limit, as the docs say, not a step past it."""
+    catalog = ws.catalog_data()
+    catalog["indicators"]["exit_date"] = {"label": "Exit date", "type": "date",
+                                          "description": "d", "source": "s"}
+    policy = _policy([{"id": "r", "require": require}], tiers=(("good", 100), ("bad", 0)),
+                     remedies={"cost": cost})
+    policy["indicators"] = ws.write_catalog(catalog)
+    _, _, plan = _plan(ws, policy, _profile(**{require["indicator"]: now}))
+    assert [(c.indicator, c.target) for c in plan.changes] == [(require["indicator"], then)]
+
+
+def test_shipped_partners_counted_by_figures_stop_at_their_limits(tmp_path):
+    """The shipped policy with `cost: count`: Mexico's rerouting share stops at the 10% the
+    rerouting rules allow and Viet Nam's greenfield projects at 20 (it chose 0.099 and 19)."""
+    data = yaml.safe_load(Path(locate.default_policy()).read_text())
+    data["remedies"]["cost"] = "count"
+    path = tmp_path / "count.yaml"
+    path.write_text(dump_yaml(data))
+    compiled = api.load_policy(path)
+    targets = {}
+    for code in ("MEX", "VNM"):
+        plan = remedies.plan(compiled, api.load_partner(code, compiled.catalog).profile)
+        targets.update({c.indicator: c.target for c in plan.changes})
+    assert targets["rerouting_share"] == 0.1 and targets["chinese_greenfield_count"] == 20
 
 
 def test_a_partner_with_nothing_known_is_unrated_and_gets_no_remedy(ws):
