@@ -374,6 +374,11 @@ class _Planner:
 
     def missing_inputs(self, rule_id: str) -> set[str]:
         """The figures a rule (through its scope and derived facts) reads that are missing."""
+        return {n for n in self.reads(rule_id) if lookup(self.values, n) is None}
+
+    def reads(self, rule_id: str) -> set[str]:
+        """The figures a rule reads, in its requirement, its scope and the derived facts they
+        test (indicators, `map.key`s; computed fields are left out, their operands are in)."""
         rule = self.compiled.rules[rule_id]
         checks = [rule.require] + ([rule.applies_when] if rule.applies_when else [])
         names: set[str] = set()
@@ -385,7 +390,12 @@ class _Planner:
                 seen.add(fact)
                 checks += [d.when for d in self.compiled.derivations.values()
                            if d.derivation.fact == fact]
-        return {n for n in names if lookup(self.values, n) is None}
+        return names
+
+    def reads_figure(self, rule_id: str, path: str) -> bool:
+        """Whether a rule reads the figure a move changes (a set's member moves the set)."""
+        names = self.reads(rule_id)
+        return path in names or path.partition(".")[0] in names
 
 
 def merge(a: Moves, b: Moves) -> Moves | None:
@@ -586,24 +596,45 @@ class _Search:
             return tuple(r for r in after if before[r] in old and after[r] == new)
 
         violated = {Verdict.VIOLATED}
+        fixed_rules = went(violated, Verdict.SATISFIED)
+        scoped_out = went(violated, Verdict.NOT_APPLICABLE)
         return self.p.result(
-            RemedyStatus.FOUND, self.p.target, changes=self.changes(state),
+            RemedyStatus.FOUND, self.p.target,
+            changes=self.changes(state, self.attribute(state, (*fixed_rules, *scoped_out))),
             cost=round(state.cost, 4), reached_tier=judged.tier.id, reached_score=judged.score,
-            fixed_rules=went(violated, Verdict.SATISFIED),
-            scoped_out=went(violated, Verdict.NOT_APPLICABLE),
+            fixed_rules=fixed_rules, scoped_out=scoped_out,
             newly_violated=went({Verdict.SATISFIED, Verdict.NOT_APPLICABLE}, Verdict.VIOLATED))
 
-    def changes(self, state: _State) -> tuple[Change, ...]:
+    def attribute(self, state: _State, fixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """Figure -> the rules of the plan's fixes its change takes part in fixing.
+
+        A change is for a rule when a chosen way moving that figure fixes the rule (judged by
+        the engine: one cut can fix a rule and, through a derived fact, another) and the rule
+        reads the figure (a way moving three figures for one rule does not make each of them
+        fix every rule the way fixed). A fix that no single way made (the ways helped each
+        other) is put on every change whose figure it reads, so every fix names its changes."""
+        def by_ways(path: str) -> set[str]:
+            return {r for w in state.chosen if path in dict(w.moves) for r in w.effects}
+
+        paths = sorted(state.moves)
+        rules = {p: [r for r in fixes if r in by_ways(p) and self.p.reads_figure(r, p)]
+                 for p in paths}
+        named = {r for found in rules.values() for r in found}
+        for path in paths:
+            rules[path] += [r for r in fixes if r not in named and self.p.reads_figure(r, path)]
+        order = {r: i for i, r in enumerate(fixes)}
+        return {p: tuple(sorted(found, key=order.__getitem__)) for p, found in rules.items()}
+
+    def changes(self, state: _State, rules: dict[str, tuple[str, ...]]) -> tuple[Change, ...]:
         result = []
         for path, target in sorted(state.moves.items()):
             indicator = self.p.indicator(path)
             current = self.p.current(path)
             shown = (lambda v: "yes" if v else "no") if indicator.type == IndicatorType.SET \
                 else (lambda v, i=indicator: show(i, v, precise=True))
-            rules = tuple(r for w in state.chosen if path in dict(w.moves) for r in w.rules)
             result.append(Change(path, label_of(self.p.catalog, path), _plain(current),
                                  _plain(target), shown(current), shown(target),
-                                 round(self.p.move_cost(path, target), 4), rules,
+                                 round(self.p.move_cost(path, target), 4), rules[path],
                                  self.provenance(path)))
         return tuple(result)
 

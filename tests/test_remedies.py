@@ -154,6 +154,41 @@ def test_a_change_shared_by_several_rules_is_paid_once():
     assert count.cost == pytest.approx(19 / 39, abs=1e-4)
 
 
+def test_a_change_names_every_rule_it_fixes():
+    """Viet Nam's cut to 20 greenfield projects is the way found for the tariff-jumping rule; it
+    also fixes the greenfield rule, and the change says so (the JSON's `rules`, every report's
+    'for rule')."""
+    compiled = api.load_policy()
+    plan = remedies.plan(compiled, api.load_partner("VNM", compiled.catalog).profile)
+    rules = {c.indicator: set(c.rules) for c in plan.changes}
+    assert rules == {"chinese_greenfield_count": {"factories-greenfield-pace",
+                                                  "factories-tariff-jumping"},
+                     "china_import_share": {"inputs-china-import-share"}}
+    assert set(plan.fixed_rules) == set().union(*rules.values())
+
+
+def test_every_format_names_both_rules_the_greenfield_cut_fixes():
+    from engine.report import renderer
+    from engine.report.table import render as render_table
+
+    compiled = api.load_policy()
+    loaded = api.load_partners(["VNM"], compiled.catalog)
+    report = remedies.with_remedies(compiled, api.evaluate(compiled, loaded), loaded)
+    both = ("factories-tariff-jumping", "factories-greenfield-pace")
+    (card,) = yaml.safe_load(renderer("json")(report))["partners"]
+    (change,) = [c for c in card["remedies"]["changes"]
+                 if c["indicator"] == "chinese_greenfield_count"]
+    assert tuple(change["rules"]) == both
+    markdown = renderer("markdown")(report)
+    assert f"| 39 | 20 | 0.4872 | {', '.join(both)} |" in markdown
+    html = renderer("html")(report)
+    assert "<td class=\"num\">0.4872</td><td><span><code>factories-tariff-jumping</code>, " \
+           "<code>factories-greenfield-pace</code></span></td>" in html
+    table = render_table(report, width=120).splitlines()
+    row = next(i for i, line in enumerate(table) if "0.4872" in line)
+    assert both[0] in table[row] and both[1] in table[row + 1]
+
+
 def test_a_fixed_figure_blocks_the_only_path_and_the_plan_says_so(tmp_path):
     """Cambodia's EO 14326 listing caps it at watch; the shipped policy marks the listing as the
     US's act, not Cambodia's. Without that mark the remedy delists it."""
@@ -336,6 +371,41 @@ def test_shipped_partners_counted_by_figures_stop_at_their_limits(tmp_path):
     assert targets["rerouting_share"] == 0.1 and targets["chinese_greenfield_count"] == 20
 
 
+def _rules_of(plan) -> dict[str, tuple[str, ...]]:
+    return {c.indicator: c.rules for c in plan.changes}
+
+
+def test_a_way_moving_two_figures_puts_its_side_fix_only_on_the_figure_it_reads(ws):
+    """Undoing the derived risk needs both signals cut; the rerouting cut also fixes the
+    rerouting ceiling, which never reads the import share."""
+    derive = [{"id": "risk", "title": "R", "rationale": "r", "sources": ["s1"],
+               "when": "rerouting_share > 0.10 or china_import_share > 0.3",
+               "conclude": {"transshipment_risk": "high"}}]
+    rules = [{"id": "no-risk", "require": "transshipment_risk != 'high'"},
+             {"id": "ceiling", "require": "rerouting_share <= 0.10"}]
+    _, _, plan = _plan(ws, _policy(rules, tiers=(("good", 100), ("bad", 0)), derive=derive),
+                       _profile(rerouting_share=0.3, china_import_share=0.5))
+    assert {(c.indicator, c.target) for c in plan.changes} == {("rerouting_share", 0.1),
+                                                               ("china_import_share", 0.3)}
+    assert _rules_of(plan) == {"china_import_share": ("no-risk",),
+                               "rerouting_share": ("no-risk", "ceiling")}
+
+
+def test_a_rule_fixed_only_by_two_changes_together_is_named_on_both(ws):
+    """The sum rule is fixed by neither cut alone (0.1 + 0.5, 0.3 + 0.3 > 0.45) but by both
+    (0.4); its own way (the import share to 0.15) costs more than the two cuts with the share's
+    weight 3, so no chosen way fixes it alone. It is still named on both changes."""
+    rules = [{"id": "reroute", "require": "rerouting_share <= 0.1"},
+             {"id": "imports", "require": "china_import_share <= 0.3"},
+             {"id": "sum", "require": "rerouting_share + china_import_share <= 0.45"}]
+    policy = _policy(rules, tiers=(("good", 60), ("bad", 0)),
+                     remedies={"weights": {"china_import_share": 3}})
+    _, _, plan = _plan(ws, policy, _profile(rerouting_share=0.3, china_import_share=0.5))
+    assert set(plan.fixed_rules) == {"reroute", "imports", "sum"}
+    assert _rules_of(plan) == {"rerouting_share": ("reroute", "sum"),
+                               "china_import_share": ("imports", "sum")}
+
+
 def test_a_partner_with_nothing_known_is_unrated_and_gets_no_remedy(ws):
     rules = [{"id": "a", "require": "china_import_share <= 0.2"}]
     _, _, plan = _plan(ws, _policy(rules), _profile(us_export_share=0.2))
@@ -387,6 +457,8 @@ def test_any_found_remedy_reaches_its_tier_and_any_other_says_why(policy: Policy
             assert after.tier is not None
             assert _tier_index(compiled, after.tier.id) <= _tier_index(compiled, plan.target)
             assert after.tier.id == plan.reached_tier
+            named = {r for c in plan.changes for r in c.rules}
+            assert named == {*plan.fixed_rules, *plan.scoped_out}     # each fix on a change
             assert not [r for r, v in after.verdicts.items() if v == Verdict.UNKNOWN
                         and judged.verdicts[r] in (Verdict.VIOLATED, Verdict.SATISFIED)]
         elif plan.status == RemedyStatus.TOP_TIER:
