@@ -55,25 +55,45 @@ def show(indicator: Indicator | None, value: Any, *, precise: bool = False,
     return _show_number(indicator.type if indicator else None, value, number)
 
 
-def show_pair(indicator: Indicator | None, observed: Any, limit: Any,
-              literal: bool) -> tuple[str, str]:
+def show_pair(indicator: Indicator | None, observed: Any, limit: Any, literal: bool,
+              bound: str | None = None) -> tuple[str, str]:
     """An observed value and its limit in words, with digits enough that they compare as the
     numbers do. A `literal` limit reads as the drafter wrote it (0.2335), and the value gets
     as many digits as it takes not to read equal to it, or on its other side, when it is not
-    (0.2337, not 0.23); a computed limit is rounded alike."""
-    if not (_is_number(observed) and _is_number(limit)):
-        return show(indicator, observed), show(indicator, limit, exact=literal)
+    (0.2337, not 0.23); a computed limit is rounded alike. `bound`: the literal limit already
+    in words (worked out once per rule)."""
+    if (type(observed) not in _PLAIN_NUMBERS or type(limit) not in _PLAIN_NUMBERS) and \
+            not (_is_number(observed) and _is_number(limit)):     # `type`: bool is no number
+        return show(indicator, observed), bound or show(indicator, limit, exact=literal)
     kind = indicator.type if indicator else None
     shift = 2 if kind in _POINT_SHARES else 0         # shares read in percent
+    if _apart(observed, limit, shift, literal):       # the common case, without Decimals
+        return (_show_number(kind, observed, _num),
+                bound or _show_number(kind, limit, _EXACT if literal else _num))
     order = (observed > limit) - (observed < limit)
     exact_limit = _decimal(limit, shift)
     for number in _FINER:
-        bound = exact_limit if literal else _shown(kind, number, limit, shift)
+        compared = exact_limit if literal else _shown(kind, number, limit, shift)
         seen = _shown(kind, number, observed, shift)
-        if (seen > bound) - (seen < bound) == order:
+        if (seen > compared) - (seen < compared) == order:
             break
     return (_show_number(kind, observed, number),
-            _show_number(kind, limit, _EXACT if literal else number))
+            bound or _show_number(kind, limit, _EXACT if literal else number))
+
+
+def _apart(observed: float, limit: float, shift: int, literal: bool) -> bool:
+    """Whether the usual rounding (_num) of the value, and of a computed limit, cannot move
+    either onto or past the other: they are further apart than its largest error."""
+    slack = _rounding_error(observed, shift) + (0.0 if literal else
+                                                _rounding_error(limit, shift))
+    return abs(observed - limit) * 10 ** shift > 2 * slack + 1e-12
+
+
+def _rounding_error(value: float, shift: int) -> float:
+    """At most how far _num's words for `value` lie from it, in the unit shown: one decimal
+    from 10 up, two below, two significant digits under 0.1, after rounding to 9 places."""
+    shown = abs(value) * 10 ** shift
+    return (0.05 if shown >= 10 else 0.005 if shown >= 0.1 else shown * 0.05) + 5e-10
 
 
 def _is_number(value: Any) -> bool:
@@ -197,6 +217,7 @@ class _Comparison:
     indicator: Indicator | None
     label: str
     literal: bool                # the limit is a number or value written in the rule
+    bound: str | None            # a literal limit in words, every digit as written
 
     @staticmethod
     def of(cmp: cx.Compare, catalog: Catalog) -> _Comparison:
@@ -205,8 +226,10 @@ class _Comparison:
         name = left.name if is_ref else _term_text(left, catalog)
         indicator = _indicator_of_term(left, catalog)
         label = label_of(catalog, name) if is_ref else name
+        literal = isinstance(right, cx.Lit)
+        bound = show(indicator, _lit(right), exact=True) if literal else None
         return _Comparison(left, op, right, name, is_ref, _lit(right), indicator, label,
-                           isinstance(right, cx.Lit))
+                           literal, bound)
 
 
 def _explain(c: _Comparison, values: dict[str, Any],
@@ -219,7 +242,7 @@ def _explain(c: _Comparison, values: dict[str, Any],
     holds = _holds(observed, op, limit, c.indicator)
     margin = _margin(observed, op, limit)
     # each number is put in words once, for both the sentence and the check's fields
-    seen, bound = show_pair(c.indicator, observed, limit, c.literal)
+    seen, bound = show_pair(c.indicator, observed, limit, c.literal, c.bound)
     gap = show_gap(c.indicator, abs(margin)) if margin is not None else ""
     text = _sentence(c.label, seen, op, bound, margin, holds, gap)
     return Check(name, op, _plain(observed), _plain(limit), margin, holds, text, seen, bound,

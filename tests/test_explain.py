@@ -10,6 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.models import IndicatorType
 
 
 def _finding(ws, rule: str = "inputs-share", require: Any = None,
@@ -292,3 +296,34 @@ def test_a_negated_figure_reads_as_minus_it_in_the_rules_words(ws):
         "-china_import_share > -0.5"
     assert "requires: minus Chinese share of imports is above -50%\n" in \
         describe.rule_text(ws.compile(data), "inputs-share")
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from([None, *IndicatorType]),
+       limit=st.floats(-1e4, 1e4, allow_nan=False).map(lambda v: round(v, 4)),
+       offset=st.sampled_from([0.0, 1e-12, -1e-9, 1e-6, -1e-4, 0.003, -0.04, 0.5, -3.0, 70.0]),
+       literal=st.booleans())
+def test_the_quick_words_for_a_value_beside_its_limit_are_the_searched_ones(kind, limit, offset,
+                                                                            literal):
+    """show_pair skips its digit search when the usual rounding cannot bring the value onto or
+    past the limit; the words must be the ones the search would have found."""
+    from types import SimpleNamespace
+
+    from engine import explain
+
+    indicator = SimpleNamespace(type=kind) if kind else None
+    observed = limit + offset
+    assert explain.show_pair(indicator, observed, limit, literal) == \
+        _searched(indicator, observed, limit, literal)
+
+
+def _searched(indicator, observed, limit, literal):
+    """show_pair with its shortcut off: the digit search every time."""
+    from engine import explain
+
+    apart = explain._apart
+    explain._apart = lambda *_: False
+    try:
+        return explain.show_pair(indicator, observed, limit, literal)
+    finally:
+        explain._apart = apart
