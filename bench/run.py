@@ -19,7 +19,8 @@ in the same run:
   built from this tree, installed bytecode-compiled into a temporary venv), median of several
   fresh processes; `evaluate VNM` both with the disk cache filled (every run after the first
   on unchanged files) and empty (the first), next to the third-party imports alone; peak RSS
-  of one CLI run; RSS growth over 100,000 evaluations (--quick: 20,000).
+  of one CLI run; RSS growth over 100,000 evaluations (--quick: 20,000), and per distinct
+  policy judged once (200 of them, each deleted from the engine later).
 Speeds are printed, never asserted: this is a measurement, not a test.
 """
 
@@ -388,7 +389,22 @@ def _memory(catalog, partners, count: int, rng: random.Random) -> dict:
     for i in range(count):
         api.judge(compiled, partners[i % len(partners)])
     return {"evaluations_for_rss": count, "rss_before_mib": round(before, 1),
-            "rss_growth_mib": round(rss_mib() - before, 2)}
+            "rss_growth_mib": round(rss_mib() - before, 2),
+            **_memory_per_policy(catalog, partners, 200, rng)}
+
+
+def _memory_per_policy(catalog, partners, count: int, rng: random.Random) -> dict:
+    """RSS growth per distinct 20-rule policy judged once: durable-rules keeps a deleted
+    network's session memory (see engine.rete.network_for), so this is not 0."""
+    policies = [compile_policy(generated_policy(catalog, 20, rng), catalog)
+                for _ in range(count + rete.MAX_NETWORKS)]
+    for compiled in policies[:rete.MAX_NETWORKS]:     # fill the cache: later ones evict
+        api.judge(compiled, partners[0])
+    before = rss_mib()
+    for compiled in policies[rete.MAX_NETWORKS:]:
+        api.judge(compiled, partners[0])
+    return {"distinct_policies_for_rss": count,
+            "rss_growth_per_policy_kib": round((rss_mib() - before) * 1024 / count)}
 
 
 def _timed(fn) -> float:
@@ -460,7 +476,9 @@ def print_table(results: dict) -> None:
           f"{r['cli_third_party_and_a_model_ms']} ms "
           f"({r['cli_third_party_and_a_model_fastest_ms']})")
     print(f"RSS growth over {results['evaluations_for_rss']:,} evaluations: "
-          f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB)")
+          f"{results['rss_growth_mib']} MiB (from {results['rss_before_mib']} MiB); per distinct "
+          f"20-rule policy judged once: {results['rss_growth_per_policy_kib']} KiB "
+          "(durable-rules keeps a deleted network's session)")
 
 
 def main() -> None:
