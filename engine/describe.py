@@ -15,6 +15,7 @@ from engine.errors import InputError
 from engine.explain import condition_text, indicator_of, show
 from engine.models import Catalog, IndicatorType, Overlay, Policy, Profile
 from engine.results import AUTHORITY
+from engine.variants import Slot, choose_slot
 
 
 def rules_text(compiled: CompiledPolicy) -> str:
@@ -119,15 +120,13 @@ def change_text(compiled: CompiledPolicy, rule_id: str, change: Any) -> str:
 
 
 def _limit_text(compiled: CompiledPolicy, rule_id: str, name: str | None, value: Any) -> str:
-    """A new limit as the rule's messages will show it: the indicator it is compared with is
-    the one the rule compares with a literal (named, when the rule has several)."""
+    """A new limit as the rule's messages will show it: in the unit of the indicator compared
+    with the limit the change sets, the slot variants.choose_slot picks when it applies it."""
     rule = compiled.rules.get(rule_id)
-    names = [] if rule is None else [left.name for left, _, right in map(
-        cx.oriented, cx.comparisons(rule.require.tree))
-        if isinstance(left, cx.Ref) and isinstance(right, cx.Lit)]
-    if name is not None:
-        names = [n for n in names if n == name or n.startswith(f"{name}.")]
-    indicator = indicator_of(compiled.catalog, names[0]) if len(names) == 1 else None
+    slot = None if rule is None else choose_slot(
+        rule.rule.model_dump(mode="json", by_alias=True, exclude_none=True)["require"], name)
+    bases = {n.partition(".")[0] for n in slot.names} if isinstance(slot, Slot) else set()
+    indicator = indicator_of(compiled.catalog, bases.pop()) if len(bases) == 1 else None
     return show(indicator, value, exact=True)
 
 
