@@ -62,8 +62,7 @@ def show_pair(indicator: Indicator | None, observed: Any, limit: Any, literal: b
     as many digits as it takes not to read equal to it, or on its other side, when it is not
     (0.2337, not 0.23); a computed limit is rounded alike. `bound`: the literal limit already
     in words (worked out once per rule)."""
-    if (type(observed) not in _PLAIN_NUMBERS or type(limit) not in _PLAIN_NUMBERS) and \
-            not (_is_number(observed) and _is_number(limit)):     # `type`: bool is no number
+    if not _numbers(observed, limit):
         return show(indicator, observed), bound or show(indicator, limit, exact=literal)
     kind = indicator.type if indicator else None
     shift = 2 if kind in _POINT_SHARES else 0         # shares read in percent
@@ -98,6 +97,12 @@ def _rounding_error(value: float, shift: int) -> float:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, _PLAIN_NUMBERS) and not isinstance(value, bool)
+
+
+def _numbers(a: Any, b: Any) -> bool:
+    """Both are numbers (never a bool), the exact types first: this runs for every check."""
+    return (type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS) or \
+        (_is_number(a) and _is_number(b))
 
 
 def _shown(kind: IndicatorType | None, number, value: float, shift: int) -> Decimal:
@@ -269,8 +274,8 @@ def _term_text(term: cx.Term, catalog: Catalog) -> str:
         return label_of(catalog, term.name)
     if isinstance(term, cx.Lit):
         return repr(term.value)
-    if _negated(term) is not None:
-        return f"minus {_term_text(_negated(term), catalog)}"
+    if (negated := _negated(term)) is not None:
+        return f"minus {_term_text(negated, catalog)}"
     return f"{_term_text(term.left, catalog)} {term.op} {_term_text(term.right, catalog)}"
 
 
@@ -316,11 +321,8 @@ _OPERATORS = {
 
 
 def _margin(observed: Any, op: str, limit: Any) -> float | None:
-    if type(observed) not in _PLAIN_NUMBERS or type(limit) not in _PLAIN_NUMBERS:
-        numeric = (isinstance(observed, _PLAIN_NUMBERS) and isinstance(limit, _PLAIN_NUMBERS)
-                   and not isinstance(observed, bool) and not isinstance(limit, bool))
-        if not numeric:
-            return None
+    if not _numbers(observed, limit):
+        return None
     if op in ("<=", "<"):
         return _tidy(limit - observed)
     if op in (">=", ">"):
@@ -529,14 +531,10 @@ def condition_text(node: cx.Node, catalog: Catalog) -> str:
     """A condition in words: 'Chinese share of imports at most 20%'."""
     if isinstance(node, cx.Compare):
         left, op, right = cx.oriented(node)      # 0.1 <= x reads "x is at least 0.1"
-        if isinstance(left, cx.Ref):
-            indicator = indicator_of(catalog, left.name)
-            bound = show(indicator, right.value, exact=True) if isinstance(right, cx.Lit) else \
-                _term_text(right, catalog)
-            return f"{label_of(catalog, left.name)} {_WORDS[op]} {bound}"
         unit = _indicator_of_term(left, catalog)         # -x is in x's unit
-        bound = show(unit, right.value, exact=True) if unit and isinstance(right, cx.Lit) \
-            else _term_text(right, catalog)
+        # a literal beside a figure (or a derived fact) reads as a value, elsewhere as written
+        in_words = isinstance(right, cx.Lit) and (unit is not None or isinstance(left, cx.Ref))
+        bound = show(unit, right.value, exact=True) if in_words else _term_text(right, catalog)
         return f"{_term_text(left, catalog)} {_WORDS[op]} {bound}"
     if isinstance(node, cx.Not):
         return f"not ({condition_text(node.item, catalog)})"
