@@ -38,12 +38,17 @@ def parse_range(text: str) -> tuple[str, list[Any]]:
     # each step is a --set, and only its number differs: one check of the target and field
     # stands for every step, and runs even when the range is wrong, so both are reported at once
     try:
-        variants.parse_setting(f"{target}={_text(values[0] if values else 0)}", "--param")
+        _setting(target, values)
     except InputError as exc:
         problems += [replace(p, path=where) for p in exc.problems]
     if problems:
         raise InputError(problems)
     return target, values
+
+
+def _setting(parameter: str, values: list[Any]) -> variants.Setting:
+    """The --set that every step is, but for its number: target, field and [indicator]."""
+    return variants.parse_setting(f"{parameter}={_text(values[0] if values else 0)}", "--param")
 
 
 def _values(spec: str, where: str) -> list[Any]:
@@ -134,9 +139,9 @@ class _Steps:
 
     def __init__(self, compiled: CompiledPolicy, parameter: str, values: list[Any]) -> None:
         self.compiled, self.parameter, self.values = compiled, parameter, values
-        self.target, field = parameter.rsplit(".", 1)
-        self.field, _, which = field.partition("[")
-        self.which = which.rstrip("]")          # limit[indicator]: one comparison of a rule
+        setting = _setting(parameter, values)   # parsed as every --set is
+        self.target, self.field = setting.target, setting.field
+        self.which = setting.which              # limit[indicator]: one comparison of a rule
         self.rule = self.target if self.field == "limit" else None
         self._whole: dict[int, CompiledPolicy] = {}
         self._alone: dict[int, CompiledPolicy] = {}
