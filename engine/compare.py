@@ -7,7 +7,7 @@ import datetime as dt
 
 from engine import api
 from engine.compile import CompiledPolicy
-from engine.results import AUTHORITY, Scorecard
+from engine.results import Scorecard, authority_words
 from engine.variant_results import Cause, Comparison, PartnerChange, Standing
 
 
@@ -57,8 +57,8 @@ def _tariff(s: Standing, other: Standing) -> str:
     words = f"{s.tariff_rate:g}% {(s.outcome_status or '').replace('_', ' ')}"
     if (s.legal_authority, s.outcome_effective) != (other.legal_authority,
                                                     other.outcome_effective):
-        authority = AUTHORITY.get(s.legal_authority or "unspecified", s.legal_authority)
-        words += f" ({authority}, effective {s.outcome_effective or 'undated'})"
+        words += f" ({authority_words(s.legal_authority)}, " \
+                 f"effective {s.outcome_effective or 'undated'})"
     return words
 
 

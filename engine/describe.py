@@ -14,7 +14,7 @@ from engine.compile import CompiledPolicy
 from engine.errors import InputError
 from engine.explain import condition_text, indicator_of, show
 from engine.models import Catalog, IndicatorType, Overlay, Policy, Profile
-from engine.results import AUTHORITY
+from engine.results import authority_words
 from engine.variants import Slot, choose_slot
 
 
@@ -51,8 +51,7 @@ def outcome_text(outcome: Any) -> str:
 
 
 def authority_text(outcome: Any) -> str:
-    value = outcome.legal_authority.value
-    return AUTHORITY.get(value, value)
+    return authority_words(outcome.legal_authority.value)
 
 
 def status_text(outcome: Any) -> str:

@@ -114,6 +114,12 @@ AUTHORITY = {"ieepa": "IEEPA", "section_232": "Section 232", "section_301": "Sec
              "unspecified": "no stated legal authority"}
 
 
+def authority_words(authority: str | None) -> str:
+    """'Section 122' for section_122; none stated reads as the policy's `unspecified`."""
+    authority = authority or "unspecified"
+    return AUTHORITY.get(authority, authority)
+
+
 @dataclass(frozen=True)
 class Outcome:
     tariff_rate: float

@@ -25,6 +25,7 @@ from engine.results import (
     Report,
     Scorecard,
     SourceRef,
+    authority_words,
 )
 from engine.results import Verdict as V
 
@@ -193,7 +194,7 @@ def outcome_box(card: Scorecard) -> Html:
              f"review {o.review}" if o.review else None]
     return el("div", el("div", "Tariff outcome", class_="label"),
               el("div", f"{o.tariff_rate:g}%", class_="big"),
-              el("div", text.AUTHORITY.get(o.legal_authority, o.legal_authority), " · ",
+              el("div", authority_words(o.legal_authority), " · ",
                  el("strong", o.status.replace("_", " ")), class_="small"),
               el("div", " · ".join(d for d in dates if d), class_="small"))
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.results import (
-    AUTHORITY,
     Because,
     Finding,
     Observation,
@@ -16,6 +15,7 @@ from engine.results import (
     RemedyStatus,
     Scorecard,
     Verdict,
+    authority_words,
 )
 
 if TYPE_CHECKING:     # named in annotations only: `evaluate` need not define compare's classes
@@ -48,7 +48,7 @@ def outcome_text(outcome: Outcome | None, tier: str | None = None) -> str:
         return "no outcome: unrated"
     dates = ", ".join(d for d in (f"effective {outcome.effective}" if outcome.effective else "",
                                   f"review {outcome.review}" if outcome.review else "") if d)
-    authority = AUTHORITY.get(outcome.legal_authority, outcome.legal_authority)
+    authority = authority_words(outcome.legal_authority)
     text = f"{outcome.tariff_rate:g}% tariff · {authority} · {outcome.status.replace('_', ' ')}"
     return f"{text} · {dates}" if dates else text
 
