@@ -65,10 +65,10 @@ def measure_text(settings: Remedies) -> str:
 
 @dataclass(frozen=True)
 class Way:
-    """A set of moves that fixes a rule (`rules`: every violated rule it was found for)."""
+    """A set of moves that fixes a rule, and the verdicts the engine says it changes (every rule
+    it fixes, the one it was found for among them)."""
 
     moves: tuple[tuple[str, Any], ...]
-    rules: tuple[str, ...]
     effects: dict[str, Verdict] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -471,7 +471,7 @@ class _Search:
             if hidden:      # it would only hide verdicts behind figures the profile lacks
                 blocks.missing |= {m for r in hidden for m in self.p.missing_inputs(r)}
             elif effects.get(rule_id, Verdict.VIOLATED) != Verdict.VIOLATED:
-                kept.append(Way(tuple(sorted(moves.items())), (rule_id,), effects))
+                kept.append(Way(tuple(sorted(moves.items())), effects))
         return kept
 
     def effects(self, moves: Moves) -> dict[str, Verdict]:
