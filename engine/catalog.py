@@ -98,21 +98,27 @@ def value_problem(indicator: Indicator, value: Any) -> str | None:
     kind = indicator.type
     if kind in NUMERIC_TYPES:
         return _numeric_problem(indicator, value)
-    expected = f"expected {kind_text(indicator)}, got {shown(value)}"
-    if kind == IndicatorType.BOOL:
-        return None if isinstance(value, bool) else expected
-    if kind == IndicatorType.ENUM:
-        return _member_problem(value, indicator.values or []) if _is_scalar(value) else expected
-    if kind == IndicatorType.SET:
-        if not isinstance(value, list):
-            return expected
+    if kind == IndicatorType.SHARE_MAP:
+        return _share_map_problem(indicator, value)
+    if kind == IndicatorType.ENUM and _is_scalar(value):
+        return _member_problem(value, indicator.values or [])
+    if kind == IndicatorType.SET and isinstance(value, list):
         return next((p for v in value if (p := _member_problem(v, indicator.values or []))), None)
+    if _fits(kind, value):
+        return None
+    # worded only when wrong: this check runs on every figure of every profile loaded
+    return f"expected {kind_text(indicator)}, got {shown(value)}"
+
+
+def _fits(kind: IndicatorType, value: Any) -> bool:
+    """A yes/no, date or country code of its shape (an enum or set of the wrong shape: no)."""
+    if kind == IndicatorType.BOOL:
+        return isinstance(value, bool)
     if kind == IndicatorType.DATE:
-        return None if isinstance(value, dt.date) else expected
+        return isinstance(value, dt.date)
     if kind == IndicatorType.COUNTRY:
-        ok = isinstance(value, str) and _ISO3.match(value)
-        return None if ok else expected
-    return _share_map_problem(indicator, value)
+        return isinstance(value, str) and _ISO3.match(value) is not None
+    return False
 
 
 def _is_scalar(value: Any) -> bool:
