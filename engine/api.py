@@ -8,6 +8,7 @@ re-exports it lazily so that `tradepolicy --help` imports none of it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -255,7 +256,10 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
 
 def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:
     """A partner by profile path, shipped ISO3 code or country name, checked against the catalog."""
-    path = locate.resolve_partner(str(arg))
+    return _partner_at(locate.resolve_partner(str(arg)), catalog)
+
+
+def _partner_at(path: Path, catalog: Catalog | None) -> Partner:
     # the validated profile comes from the disk cache when its file is unchanged; the check
     # against the catalog runs every time (the catalog may differ), and reads the file for
     # positions only when it has something to report
@@ -268,11 +272,23 @@ def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:
 
 
 def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
-    """Every partner named; all unreadable ones reported together."""
-    partners, problems = [], []
+    """Every partner named, each profile once (`VNM "Viet Nam"` names one twice: the first
+    stays); all unreadable ones reported together, each once."""
+    partners, problems, seen = [], [], set()
     for arg in args:
         try:
-            partners.append(load_partner(arg, catalog))
+            path = locate.resolve_partner(str(arg))
+        except InputError as exc:
+            if str(arg) not in seen:
+                seen.add(str(arg))
+                problems += exc.problems
+            continue
+        key = os.path.realpath(path)    # not Path.resolve: a symlink loop is reported below
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            partners.append(_partner_at(path, catalog))
         except InputError as exc:
             problems += exc.problems
     if problems:

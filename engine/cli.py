@@ -240,21 +240,7 @@ def _partner_args(partners: list[str] | None, all_: bool, locate) -> list[str]:
         return [str(p) for p in locate.shipped_partners()]
     if not partners:
         raise typer.BadParameter("name at least one partner (e.g. VNM) or use --all")
-    return _each_once(partners, locate)
-
-
-def _each_once(partners: list[str], locate) -> list[str]:
-    """Partners that name the same profile (`VNM "Viet Nam"`) kept once, at the first."""
-    seen, kept = set(), []
-    for arg in partners:
-        try:        # realpath, not Path.resolve: a symlink loop is bad input, reported later
-            key: object = os.path.realpath(locate.resolve_partner(arg))
-        except InputError:
-            key = arg           # kept: load_partners reports it together with any others
-        if key not in seen:
-            seen.add(key)
-            kept.append(arg)
-    return kept
+    return partners   # api.load_partners loads each profile once
 
 
 @app.command(cls=_Command)
