@@ -105,8 +105,10 @@ def _load_policy(path: Path) -> CompiledPolicy:
 
 
 def _policy_to_keep(path: Path) -> CompiledPolicy:
-    # a copy without what evaluations add to it (plans, partner variants): kept on disk
-    return replace(_assemble_and_compile(path), variants={})
+    # a copy without what evaluations add to it (plans, partner variants), with the hash every
+    # report of it prints: kept on disk
+    compiled = _assemble_and_compile(path)
+    return replace(compiled, variants={}, content_hash=compiled.hash)
 
 
 def _policy_files(compiled: CompiledPolicy) -> list[str]:

@@ -5,7 +5,9 @@ the indicator catalog (an unknown indicator or a text-vs-number comparison is an
 the engine would silently compare text). Each rule's violation condition (the negation of
 `require`) becomes one engine rule per alternative (DNF branch), so no engine rule is an OR and
 the branch count is exact. Branches are packed into rulesets under the engine's limits
-(shared/DURABLE-RULES.md section 2). Rulesets are named by a hash of the policy's content.
+(shared/DURABLE-RULES.md section 2). The engine names each ruleset by a digest of its content
+(engine.rete), so policies that compile to the same rules share one network; the policy's own
+hash, which reports print, is worked out when first asked for: compiling does not need it.
 """
 
 from __future__ import annotations
@@ -84,7 +86,6 @@ class CompiledDerivation:
 class CompiledPolicy:
     policy: Policy
     catalog: Catalog
-    hash: str
     rules: dict[str, CompiledRule]
     derivations: dict[str, CompiledDerivation]
     derivation_order: list[str]                       # dependencies first
@@ -101,9 +102,18 @@ class CompiledPolicy:
     # the fact fields the engine rules test: field -> the sub-keys read (map keys, set members)
     # or None for a plain field; a fact carries only these (a slimmer fact is parsed faster)
     fact_fields: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    # sha256 of the policy and its catalog: `hash`, worked out on first use (about 1 ms at 100
+    # rules; a sweep's variants and a partner's terms are compiled without it)
+    content_hash: str | None = field(default=None, repr=False, compare=False)
     # what the evaluation steps work out once per compiled policy (engine.evaluate, findings,
     # score, explain); not an init field, so dataclasses.replace() starts a copy with none
     plans: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def hash(self) -> str:
+        if self.content_hash is None:
+            self.content_hash = policy_hash(self.policy, self.catalog)
+        return self.content_hash
 
     def plan(self, name: str, build: Callable[[CompiledPolicy], Any]) -> Any:
         """What an evaluation step works out once per compiled policy, kept under `name`."""
@@ -188,7 +198,6 @@ class _Compiler:
             {d.fact for d in policy.derive}
         self.branch_tests: dict[str, list[Leaf]] = {}
         self.joins: dict[str, list[tuple[str, str]]] = {}
-        self.hash = ""                              # the policy's content hash, set by run()
         self._derived_names: set[str] | None = None
         self._map_shares: dict[str, Indicator] = {}
 
@@ -231,11 +240,10 @@ class _Compiler:
                        for i, d in enumerate(self.policy.derive)}
         rules = {r.id: self.compile_rule(i, r) for i, r in enumerate(self.policy.rules)}
         order = self.order_derivations(derivations)
-        self.hash = policy_hash(self.policy, self.catalog)
         rulesets, engine_rules = self.pack(rules, derivations)
         self.check_fields()
-        return CompiledPolicy(self.policy, self.catalog, self.hash,
-                              rules, derivations, order, self.computed, rulesets, engine_rules,
+        return CompiledPolicy(self.policy, self.catalog, rules, derivations, order, self.computed,
+                              rulesets, engine_rules,
                               fact_fields=self.fact_fields())
 
     def compile_rule(self, index: int, rule: Any) -> CompiledRule:
@@ -551,8 +559,7 @@ class _Compiler:
             for f, n in added.items():
                 per_field[f] = per_field.get(f, 0) + n
                 over = over or per_field[f] > MAX_TESTS_PER_FIELD
-        digest = self.hash[:12]
-        rulesets = [(f"{self.policy.name}@{digest}:{i}", shard) for i, shard in enumerate(shards)]
+        rulesets = [(f"{self.policy.name}:{i}", shard) for i, shard in enumerate(shards)]
         return rulesets, {b: (kind, i) for b, kind, i in names}
 
     def engine_rule(self, name: str) -> dict[str, Any]:

@@ -99,7 +99,7 @@ Spec = tuple[str, str, Any]       # (fact field, how it is encoded, what the enc
 class FactPlan:
     fields: tuple[Spec, ...]
     computed: tuple[tuple[str, cx.Term], ...]
-    network_key: str
+    network_key: rete.Shards
 
 
 def fact_plan(compiled: CompiledPolicy) -> FactPlan:

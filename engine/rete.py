@@ -21,6 +21,7 @@ hash collisions); rete trusts it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import re
@@ -38,6 +39,7 @@ FACT_ID = "eval"
 _EXPONENT = re.compile(r"\d[eE]")
 # what follows from the rules fired so far: (kind, name, value) derived facts to assert
 Follow = Callable[[set[str]], Iterable[tuple[str, str, str]]]
+Shards = tuple[tuple[str, str], ...]   # (ruleset name, its engine JSON) per shard
 
 # error codes from durable-rules' rules.h that the guards make impossible; seen = our bug
 ENGINE_ERRORS = {
@@ -131,13 +133,18 @@ def _engine_failure(exc: Exception, doing: str) -> EngineError:
 class Network:
     """A compiled policy loaded into the engine: one ruleset handle per shard."""
 
-    def __init__(self, rulesets: list[tuple[str, dict[str, Any]]]) -> None:
+    def __init__(self, rulesets: list[tuple[str, dict[str, Any]]],
+                 texts: Shards | None = None) -> None:
+        """`texts`: network_key(rulesets), when the caller has it (each shard's JSON)."""
         self._lock = threading.Lock()
         self.handles: list[int] = []
         self.join_handles: list[int] = []
         try:
-            for name, rules in rulesets:
-                handle = dre.create_ruleset(name, engine_json(rules))
+            for (name, rules), (_, text) in zip(rulesets, texts or network_key(rulesets),
+                                                strict=True):
+                # named by its content, so two live rulesets never share a name
+                digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+                handle = dre.create_ruleset(f"{name}@{digest}", text)
                 self.handles.append(handle)
                 if any(len(rule["all"]) > 1 for rule in rules.values()):
                     self.join_handles.append(handle)
@@ -210,29 +217,32 @@ class Network:
 
 
 MAX_NETWORKS = 32   # a 30-rule ruleset holds ~250-290 KiB in the engine; keep a bounded few
-_NETWORKS: OrderedDict[str, Network] = OrderedDict()
+_NETWORKS: OrderedDict[Shards, Network] = OrderedDict()
 _NETWORKS_LOCK = threading.Lock()
 
 
-def network_key(rulesets: list[tuple[str, dict[str, Any]]]) -> str:
-    return "|".join(name for name, _ in rulesets)
+def network_key(rulesets: list[tuple[str, dict[str, Any]]]) -> Shards:
+    """What a network is: each ruleset's name and engine JSON. Policies that compile to the
+    same rules (a sweep of a weight or a tier bound, the same file compiled again) share one
+    network, and the JSON is written once, for the key and the engine both."""
+    return tuple((name, engine_json(rules)) for name, rules in rulesets)
 
 
-def network_for(rulesets: list[tuple[str, dict[str, Any]]], key: str | None = None) -> Network:
-    """The engine network for these rulesets, created once per process (names carry a hash of
-    the policy's content, so a changed policy is a new network). The least recently used
-    network beyond MAX_NETWORKS is deleted from the engine. That frees its rules but not all
-    of it: durable-rules' deleteRuleset leaves the session's pools allocated once a fact was
-    asserted (measured: 89 KiB for a one-rule network, 430 KiB at 20 rules, 1.9 MiB at 100),
-    and delete_state, which would free them, can segfault (shared/DURABLE-RULES.md). So a
-    process that evaluates thousands of distinct policies grows; one evaluating a few does
-    not. `key` is network_key(rulesets), passed by
-    callers that keep it rather than join the names on every evaluation."""
+def network_for(rulesets: list[tuple[str, dict[str, Any]]], key: Shards | None = None) -> Network:
+    """The engine network for these rulesets, created once per process and shared by every
+    policy that compiles to them. The least recently used network beyond MAX_NETWORKS is
+    deleted from the engine. That frees its rules but not all of it: durable-rules'
+    deleteRuleset leaves the session's pools allocated once a fact was asserted (measured:
+    89 KiB for a one-rule network, 430 KiB at 20 rules, 1.9 MiB at 100), and delete_state,
+    which would free them, can segfault (shared/DURABLE-RULES.md). So a process that
+    evaluates thousands of distinct policies grows; one evaluating a few does not. `key` is
+    network_key(rulesets), passed by callers that keep it rather than write the JSON again on
+    every evaluation."""
     key = key or network_key(rulesets)
     with _NETWORKS_LOCK:
         network = _NETWORKS.get(key)
         if network is None:
-            network = _NETWORKS[key] = Network(rulesets)
+            network = _NETWORKS[key] = Network(rulesets, key)
             while len(_NETWORKS) > MAX_NETWORKS:
                 _NETWORKS.popitem(last=False)[1].close()
         _NETWORKS.move_to_end(key)

@@ -497,10 +497,36 @@ def test_the_hash_changes_when_the_catalog_changes(ws):
     assert ws.compile(data).hash != ws.compile(POLICY_TEXT).hash
 
 
-def test_ruleset_names_carry_the_policy_name_and_hash(ws):
+def test_ruleset_names_carry_the_policy_name_and_shard(ws):
     compiled = ws.compile()
     assert [name for name, _ in compiled.rulesets] == \
-        [f"test-policy@{compiled.hash[:12]}:{i}" for i in range(len(compiled.rulesets))]
+        [f"test-policy:{i}" for i in range(len(compiled.rulesets))]
+
+
+def test_the_hash_is_the_sha256_of_the_policy_and_its_catalog(ws):
+    import hashlib
+    import json
+
+    compiled = ws.compile()
+    canonical = json.dumps([compiled.policy.model_dump(mode="json", by_alias=True),
+                            compiled.catalog.model_dump(mode="json")],
+                           sort_keys=True, separators=(",", ":"))
+    assert compiled.hash == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_policies_that_compile_to_the_same_rules_share_one_network(ws):
+    from engine import evaluate, rete
+
+    data = ws.policy_data()
+    base = ws.compile(data)
+    data["rules"][0]["weight"] = data["rules"][0].get("weight", 1) + 5
+    reweighted = ws.compile(data)
+    data["rules"][0]["require"]["limit"] = 0.123
+    new_limit = ws.compile(data)
+    assert reweighted.hash != base.hash
+    network = rete.network_for(base.rulesets, evaluate.fact_plan(base).network_key)
+    assert rete.network_for(reweighted.rulesets) is network
+    assert rete.network_for(new_limit.rulesets) is not network
 
 def test_an_edited_catalog_is_read_again(ws):
     import os
