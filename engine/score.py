@@ -10,8 +10,9 @@ With nothing to judge there is no score and no tier (never a pass).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from operator import countOf
+from operator import countOf, itemgetter
 
 from engine.compile import CompiledPolicy
 from engine.models import Policy, Scoring, Tier
@@ -84,12 +85,14 @@ _NOT_APPLICABLE, _EXCEPTED = Verdict.NOT_APPLICABLE, Verdict.EXCEPTED
 @dataclass(frozen=True)
 class WeightPlan:
     """Per rule, its Weighted for each verdict (immutable, so shared by every evaluation);
-    the rules grouped by weight when every weight is whole (None otherwise); the tier each
-    capping rule caps at."""
+    when every weight is whole, each weight with what picks its rules' verdicts out of the
+    verdicts in rule order (None: every rule has that weight), else None; the tier each
+    capping rule caps at; the rule ids in order."""
 
     weighted: dict[str, dict[Verdict, Weighted]]
-    by_weight: tuple[tuple[int, tuple[str, ...]], ...] | None
+    by_weight: tuple[tuple[int, Callable[[tuple], tuple] | None], ...] | None
     caps: dict[str, str]
+    ids: tuple[str, ...]
 
 
 def weight_plan(compiled: CompiledPolicy) -> WeightPlan:
@@ -102,11 +105,21 @@ def _build_weight_plan(compiled: CompiledPolicy) -> WeightPlan:
     for r_id, rule in rules.items():
         groups.setdefault(rule.weight, []).append(r_id)
     whole = all(type(rule.weight) is int for rule in rules.values())
+    position = {r_id: i for i, r_id in enumerate(rules)}
     return WeightPlan(
         {r_id: {v: Weighted(rule.demand, rule.weight, v) for v in Verdict}
          for r_id, rule in rules.items()},
-        tuple((w, tuple(ids)) for w, ids in groups.items()) if whole else None,
-        {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier})
+        tuple((w, None if len(groups) == 1 else _picker([position[r] for r in ids]))
+              for w, ids in groups.items()) if whole else None,
+        {r_id: rule.caps_tier for r_id, rule in rules.items() if rule.caps_tier},
+        tuple(rules))
+
+
+def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
+    """The items at these positions, as a tuple (itemgetter gives a bare item for one)."""
+    if len(positions) == 1:
+        return lambda values, at=positions[0]: (values[at],)
+    return itemgetter(*positions)
 
 
 def weighted_verdicts(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> list[Weighted]:
@@ -132,13 +145,14 @@ def verdict_totals(compiled: CompiledPolicy, verdicts: dict[str, Verdict]) -> To
     weighted list: the sums are then the same exact integers."""
     plan = weight_plan(compiled)
     scoring = compiled.policy.scoring
-    if plan.by_weight is None or len(verdicts) != len(plan.weighted) or \
-            _EXCEPTED in verdicts.values():
+    values = tuple(verdicts.values())
+    # the plan picks verdicts by position: only for every rule in the policy's order (as the
+    # engine's verdicts come), else rule by rule
+    if plan.by_weight is None or tuple(verdicts) != plan.ids or _EXCEPTED in values:
         return totals(weighted_verdicts(compiled, verdicts), scoring)
     satisfied = violated = unknowns = known = unknown = earned = 0
-    for weight, ids in plan.by_weight:
-        group = verdicts.values() if len(plan.by_weight) == 1 else \
-            list(map(verdicts.__getitem__, ids))
+    for weight, pick in plan.by_weight:
+        group = values if pick is None else pick(values)
         n_satisfied, n_violated = countOf(group, _SATISFIED), countOf(group, _VIOLATED)
         n_unknown = countOf(group, _UNKNOWN)
         satisfied += n_satisfied

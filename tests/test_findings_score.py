@@ -384,3 +384,32 @@ def test_removing_a_figure_never_yields_a_verdict_that_was_not_there(ws, indicat
         after = _verdicts_of(compiled, smaller)
         for rule, verdict in after.items():
             assert verdict in (before[rule], "unknown"), (removed, rule, before[rule], verdict)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_totals_by_weight_group_equal_the_rule_by_rule_sum(ws, data):
+    """score.verdict_totals picks verdicts out by position when they come in the policy's
+    rule order, as the engine gives them; in any other order, with an excepted verdict or
+    with some rules left out it sums rule by rule. Every way must give the same totals."""
+    from engine import score
+    from engine.results import Verdict
+
+    policy = _scoring_policy(ws, unknowns="credit", unknown_credit=0.5)
+    policy["rules"] += [_rule("d", "alpha", "china_import_share <= 0.3", 2),
+                        _rule("e", "beta", "rerouting_share <= 0.2", 3),
+                        _rule("f", "beta", "eapa_case_count <= 5", 2)]
+    compiled = ws.compile(policy)            # weights 3 2 5 7 2 3 2: groups of one and more
+    ids = list(compiled.rules)
+    picked = data.draw(st.lists(st.sampled_from(list(Verdict)), min_size=len(ids),
+                                max_size=len(ids)))
+    if data.draw(st.booleans()):             # as the engine gives them
+        verdicts = dict(zip(ids, picked, strict=True))
+    else:
+        order = data.draw(st.permutations(ids))
+        kept = data.draw(st.integers(min_value=1, max_value=len(ids)))
+        verdicts = {rule: picked[ids.index(rule)] for rule in order[:kept]}
+    by_rule = score.totals(score.weighted_verdicts(compiled, verdicts),
+                           compiled.policy.scoring)
+    assert score.verdict_totals(compiled, verdicts) == by_rule
