@@ -7,6 +7,7 @@ are written by engine.output: atomically, and a run that fails leaves no partial
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import StrEnum
@@ -133,6 +134,7 @@ def evaluate(
     cheapest changes of figures that reach the next tier."""
     from engine import api, locate, remedies
     from engine.report import renderer
+    _imported()
 
     names = _partner_args(partners, all_, locate)
     day = _day(as_of)
@@ -169,6 +171,7 @@ def compare(
     from engine import api, locate
     from engine.compare import compare as run
     from engine.report.variants import render_comparison
+    _imported()
 
     names = _partner_args(partners, all_, locate)
     variant = api.load_policy(policy, settings or ())
@@ -208,6 +211,7 @@ def sweep(
     from engine.report.variants import render_sweep
     from engine.sweep import parse_range
     from engine.sweep import sweep as run
+    _imported()
 
     names = _partner_args(partners, all_, locate)
     target, values = parse_range(param)
@@ -249,6 +253,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(
         help="Policy, profile or catalog files; every problem in each is reported.")]) -> None:
     """Check files without evaluating: every error as path:line:col: message."""
     from engine import checks
+    _imported()
 
     problems = checks.validate_paths(paths)
     if problems:
@@ -260,6 +265,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(
 def rules(policy: PolicyOption = None) -> None:
     """List the policy's demands and rules in plain words."""
     from engine import api, describe
+    _imported()
 
     typer.echo(describe.rules_text(api.load_policy(policy)), nl=False)
 
@@ -269,6 +275,7 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A ru
             policy: PolicyOption = None) -> None:
     """Explain one rule: what it requires, why, its limit and its sources."""
     from engine import api, describe
+    _imported()
 
     typer.echo(describe.rule_text(api.load_policy(policy), rule_id), nl=False)
 
@@ -280,10 +287,12 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(
     `evaluate --format json` output (report)."""
     if kind == SchemaKind.report:
         from engine.report import json_
+        _imported()
 
         typer.echo(json_.schema_text(), nl=False)
         return
     from engine import describe
+    _imported()
 
     typer.echo(describe.json_schema(kind.value))
 
@@ -307,6 +316,7 @@ def docs(
     that specify each rule, as one HTML page (DIR/index.html)."""
     from engine import api
     from engine import docs as living
+    _imported()
 
     page = living.build(api.load_policy(policy), features, results)
     _emit(page, _folder(output) / "index.html")
@@ -347,12 +357,31 @@ def _in_plain_words(exc: Exception) -> None:
                                     first["msg"])
 
 
+def _imported() -> None:
+    """Each command calls this once it has imported the engine. The cyclic garbage collector
+    is off until then (see main), and the objects that exist by now (modules, classes, the
+    libraries' tables: most of what the process will ever hold) are set aside for good
+    (gc.freeze), so that no later collection scans them again, the full one Python runs at
+    exit included. They are never unfrozen: they live as long as the process."""
+    gc.freeze()
+    gc.enable()
+
+
 def main() -> None:
     """Entry point: run the app inside the one error boundary."""
     if not ((3, 11) <= sys.version_info[:2] < (3, 13)):
         sys.stderr.write("tradepolicy needs Python 3.11 or 3.12 (durable-rules does not build "
                          f"on {sys.version.split()[0]})\n")
         sys.exit(EXIT_BAD_INPUT)
+    gc.freeze()         # what is imported so far (typer) is never garbage: see _imported
+    gc.disable()        # while the command imports what it needs
+    try:
+        _run()
+    finally:            # on again if the command stopped before _imported (a usage error)
+        gc.enable()
+
+
+def _run() -> None:
     try:
         code = app(standalone_mode=False)   # click returns an Exit's code in this mode
     except InputError as exc:

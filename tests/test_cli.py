@@ -573,3 +573,31 @@ def test_a_bad_option_value_is_said_in_plain_words(run_cli, args, said):
     assert done.returncode == 2
     assert said in done.stderr, done.stderr
     assert "Value error" not in done.stderr and "Input should" not in done.stderr
+
+
+def test_the_garbage_collector_runs_while_a_command_works_and_is_on_after(monkeypatch,
+                                                                          fixture_dir):
+    """main() keeps the cyclic collector off only while a command imports the engine (its
+    objects are then frozen, see cli._imported): a long sweep must still collect garbage, and
+    a caller running main() in its own process gets the collector back on, even after a
+    usage error stopped the command before it imported anything."""
+    import gc
+
+    from engine import api, cli
+
+    seen = []
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(api, "evaluate", recording)
+    for argv, code in ((["evaluate", str(fixture_dir / "VNM.yaml"), "--policy",
+                         str(fixture_dir / "policy.yaml")], 3),
+                       (["evaluate", "--format", "nope"], 2)):
+        monkeypatch.setattr(sys, "argv", ["tradepolicy", *argv])
+        with pytest.raises(SystemExit) as caught:
+            cli.main()
+        assert caught.value.code == code
+        assert gc.isenabled()
+    assert seen == [True]
