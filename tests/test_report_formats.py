@@ -245,3 +245,40 @@ def test_table_marks_the_invented_figures_a_finding_quotes(report):
     marked = [line for line in out.splitlines() if "illustrative (invented)" in line]
     assert any("EAPA cases" in line for line in marked), marked
     assert not any("Chinese share of imports" in line for line in marked), marked
+
+
+def _why_cells(out: str) -> list[str]:
+    """The findings' 'why, and sources' cells of a rendered table, each joined on one line."""
+    cells: list[list[str]] = []
+    for line in out.splitlines():
+        parts = line.split("│")
+        if len(parts) == 7 and parts[1] == " ":        # panel │ table │ verdict │ rule │ why │ │
+            if parts[2].strip():
+                cells.append([])
+            cells[-1].append(parts[4].strip())
+    return [" ".join(" ".join(c).split()) for c in cells]
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_table_fits_the_findings_in_the_panel_at_every_width(ws, width):
+    """An 80-column terminal gets the whole findings table. With rule ids as long as the
+    shipped policy's (33 characters) and a chain naming a long inference id, the table was
+    wider than the panel, which cut the end off every line ('Listing on the EO 143', 'is'
+    for 'is yes;'). Every row keeps the table's own right border inside the panel's, and every
+    message reads whole."""
+    from engine.report import table
+
+    policy = ws.policy_path.read_text()
+    for old, new in {"ts-risk": "transshipment-risk-not-high-anywhere",
+                     "risk-high": "transshipment-risk-high-from-the-figures-of-the-profile"
+                     }.items():
+        policy = policy.replace(f"id: {old}\n", f"id: {new}\n")
+    compiled = ws.compile(policy)
+    card = api.evaluate_partner(compiled, api.load_partner(ws.vnm_path, compiled.catalog))
+    out = table.render(Report(api.stamp(compiled), (card,)), width=width)
+    rows = [line for line in out.splitlines() if line.startswith("│ │")]
+    assert rows and all(line.endswith("│ │") for line in rows), "\n".join(rows)
+    why = _why_cells(out)
+    assert len(why) == len(card.findings)
+    for f in card.findings:
+        assert any(" ".join(f.message.split()) in w for w in why), (f.message, why)

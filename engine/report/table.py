@@ -92,8 +92,10 @@ def _findings(card: Scorecard) -> Table:
     table = Table(expand=True, show_lines=False)
     table.add_column("verdict", no_wrap=True)
     longest = max((len(f.rule) for f in card.findings), default=10)
-    table.add_column("rule", min_width=min(longest, 36), overflow="fold")
-    table.add_column("why, and sources")
+    table.add_column("rule", min_width=min(longest, 36), max_width=36, overflow="fold")
+    # the words take what the verdict and rule leave (ratio), folding a word longer than that:
+    # measured by its longest word instead, the table outgrew a narrow panel, which cut it
+    table.add_column("why, and sources", ratio=1, overflow="fold")
     figures = {o.indicator: o for o in card.observations}
     for f in text.ordered(card.findings):
         why = Text(f.message)
