@@ -282,3 +282,38 @@ def test_table_fits_the_findings_in_the_panel_at_every_width(ws, width):
     assert len(why) == len(card.findings)
     for f in card.findings:
         assert any(" ".join(f.message.split()) in w for w in why), (f.message, why)
+
+
+def _column(out: str, index: int, prefix: str) -> str:
+    """Column `index` of the table rows starting with `prefix`, its pieces joined without
+    spaces (a folded id reads whole again; a cut one keeps its '…')."""
+    return "".join(line.split("│")[index].replace(" ", "") for line in out.splitlines()
+                   if line.startswith(prefix) and line.count("│") > index)
+
+
+def test_table_never_cuts_an_id_in_the_overview_or_the_remedy_at_80_columns(report):
+    """At 80 columns rich cut what did not fit with '…': the overview's tier read
+    '[non-aligne…' and '(capped by deals-no-ne…', the remedy 'china_import_share_…' and
+    'inputs-china-vs-us…'. Ids now fold onto the next line, whole."""
+    from dataclasses import replace
+
+    from engine.report import table
+    from engine.results import Change, RemedyPlan, RemedyStatus
+
+    change = Change("china_import_share_by_group.machinery_electronics",
+                    "Chinese share of imports by industrial-input group (machinery electronics)",
+                    0.45, 0.25, "45%", "25%", 0.4444,
+                    ("inputs-machinery-electronics-share", "inputs-china-vs-us-trade"))
+    plan = RemedyPlan(RemedyStatus.FOUND, "cooperating", "Cooperating partner", "m", (change,),
+                      0.4444, "cooperating", 70.0, change.rules)
+    cards = tuple(replace(c, tier="non-aligned", tier_title="Non-aligned partner",
+                          capped_by=("deals-no-new-china-deal",), remedies=plan)
+                  for c in report.scorecards)
+    out = table.render(replace(report, scorecards=cards), width=80)
+    assert "…" not in out
+    tiers = _column(out.split("╭")[0], 3, "│ ")        # the overview, before the panels
+    assert tiers.count("[non-aligned](cappedbydeals-no-new-china-deal)") == len(cards), tiers
+    remedy = out.split("Remedy to reach")[1]
+    figures, rules = _column(remedy, 2, "│ │"), _column(remedy, 6, "│ │")
+    assert f"{change.label}{change.indicator}".replace(" ", "") in figures, figures
+    assert "inputs-machinery-electronics-shareinputs-china-vs-us-trade" in rules, rules

@@ -38,9 +38,10 @@ def _width() -> int:
 
 def _overview(report: Report) -> Table:
     table = Table(title="Overview", title_justify="left")
+    # overflow fold everywhere: a narrow terminal wraps an id onto the next line, never cuts it
     for column in ("partner", "score", "tier", "tariff", "coverage", "violated", "unknown"):
         table.add_column(column, justify="right" if column != "partner" and column != "tier"
-                         else "left")
+                         else "left", overflow="fold")
     for card in report.scorecards:
         table.add_row(f"{card.code} {text.one_line(card.name)}",
                       "—" if card.score is None else f"{card.score:g}",
@@ -75,7 +76,8 @@ def _remedy(card: Scorecard) -> list:
     if plan.changes:
         table = Table(expand=True, show_lines=False)
         for column in ("figure", "now", "remedy", "cost", "for rule"):
-            table.add_column(column, justify="right" if column == "cost" else "left")
+            table.add_column(column, justify="right" if column == "cost" else "left",
+                             overflow="fold")
         for c in plan.changes:
             table.add_row(Text(f"{c.label}\n{c.indicator}"), c.shown_current, c.shown_target,
                           f"{c.cost:g}", Text("\n".join(c.rules)))
