@@ -317,3 +317,23 @@ def test_table_never_cuts_an_id_in_the_overview_or_the_remedy_at_80_columns(repo
     figures, rules = _column(remedy, 2, "│ │"), _column(remedy, 6, "│ │")
     assert f"{change.label}{change.indicator}".replace(" ", "") in figures, figures
     assert "inputs-machinery-electronics-shareinputs-china-vs-us-trade" in rules, rules
+
+
+def test_markdown_and_html_mark_the_invented_figures_a_finding_quotes(report):
+    """As the table does: the fixture VNM's EAPA case count is invented and the
+    transshipment-risk chain quotes it; markdown's findings row and the HTML finding said
+    nothing of it (the HTML marked only figures the rule reads itself, not the chain's). The
+    import share is real: its finding calls nothing invented."""
+    page, text_ = html_report.render(report), markdown.render(report)
+    note = "illustrative (invented) figure: EAPA cases"
+
+    def block(rule):
+        start = page.index(f'id="VNM-{rule}"')
+        return page[start:page.index('<div class="finding', start)]
+
+    def row(rule):
+        vnm = text_[text_.index("## VNM"):]
+        return next(line for line in vnm.splitlines() if f"| `{rule}` (" in line)
+
+    assert note in block("ts-risk") and note in row("ts-risk")
+    assert "(invented)" not in block("inputs-share") and "(invented)" not in row("inputs-share")

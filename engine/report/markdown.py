@@ -84,11 +84,12 @@ def _scorecard(card: Scorecard) -> list[str]:
               for d in card.demands]
     lines += ["", "| verdict | rule | observed | limit | margin | why | sources |",
               "|---|---|---:|---:|---:|---|---|"]
-    lines += [_finding_row(f) for f in text.ordered(card.findings)]
+    figures = {o.indicator: o for o in card.observations}
+    lines += [_finding_row(f, figures) for f in text.ordered(card.findings)]
     return [*lines, "", *_remedy(card), *_figures(card.observations)]
 
 
-def _finding_row(f: Finding) -> str:
+def _finding_row(f: Finding, figures: dict[str, Observation]) -> str:
     check = _deciding(f)
     observed = limit = margin = ""
     if check is not None:
@@ -102,7 +103,9 @@ def _finding_row(f: Finding) -> str:
             margin = f"{sign}{check.margin_shown or abs(check.margin)}"
     chain = (_cell(line.strip()) for line in text.because_lines(f.because))
     notes = (_cell(note) for note in text.finding_notes(f))
-    why = " ".join([_cell(f.message), *chain, *notes])
+    invented = text.illustrative_note(f, figures)
+    why = " ".join([_cell(f.message), *chain, *notes, *([f"*{_cell(invented)}*"] if invented
+                                                         else [])])
     return (f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {_cell(observed)} |"
             f" {_cell(limit)} | {_cell(margin)} | {why} | {', '.join(f.sources)} |")
 

@@ -105,10 +105,9 @@ def _findings(card: Scorecard) -> Table:
             why.append("\n" + line, style="dim")
         for note in text.finding_notes(f):
             why.append("\n" + note, style="italic")
-        invented = text.illustrative_figures(f, figures)
+        invented = text.illustrative_note(f, figures)
         if invented:
-            why.append(f"\nillustrative (invented) figure{'s' if len(invented) > 1 else ''}: "
-                       f"{'; '.join(invented)}", style="italic")
+            why.append(f"\n{invented}", style="italic")
         why.append(f"\nsources: {', '.join(f.sources)}", style="dim italic")
         rule = Text(f.rule)
         rule.append(f"\n{f.demand}", style="dim")

@@ -107,6 +107,16 @@ def illustrative_figures(finding: Finding, figures: dict[str, Observation]) -> l
     return list(dict.fromkeys(labels))
 
 
+def illustrative_note(finding: Finding, figures: dict[str, Observation]) -> str:
+    """'illustrative (invented) figures: A; B' for the invented figures a finding quotes, or ''.
+    The table, markdown and HTML print it under the finding's words, the same in each."""
+    invented = illustrative_figures(finding, figures)
+    if not invented:
+        return ""
+    return f"illustrative (invented) figure{'s' if len(invented) > 1 else ''}: " \
+        f"{'; '.join(invented)}"
+
+
 def _chain_figures(chain: tuple[Because, ...]) -> list[str]:
     return [name for b in chain for name in (*b.observed, *_chain_figures(b.because))]
 
