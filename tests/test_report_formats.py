@@ -337,3 +337,29 @@ def test_markdown_and_html_mark_the_invented_figures_a_finding_quotes(report):
 
     assert note in block("ts-risk") and note in row("ts-risk")
     assert "(invented)" not in block("inputs-share") and "(invented)" not in row("inputs-share")
+
+
+def test_every_format_marks_an_invented_figure_the_remedy_moves(ws):
+    """The remedy's 'now' column quoted the current figure as a fact in the table, markdown
+    and HTML, even when the profile marks it invented (the fixture VNM's exports to the US;
+    the JSON said so in current_provenance). Its real import share stays unmarked."""
+    from engine import remedies
+    from engine.report import table
+
+    compiled = ws.compile()
+    loaded = [api.load_partner(ws.vnm_path, compiled.catalog)]
+    one = remedies.with_remedies(compiled, api.evaluate(compiled, loaded), loaded)
+    changes = {c.indicator: c for c in one.scorecards[0].remedies.changes}
+    invented, real = changes["exports_to_us_usd_bn"], changes["china_import_share"]
+    assert invented.provenance.illustrative and not real.provenance.illustrative
+    out = table.render(one, width=160)
+    assert f"│ {invented.shown_current} (illustrative) " in out
+    assert f"│ {real.shown_current} " in out and f"{real.shown_current} (illustrative)" not in out
+    md = markdown.render(one)
+    assert f"| {invented.shown_current} *(illustrative)* |" in md
+    assert f"| {real.shown_current} |" in md
+    page = html_report.render(one)
+    remedy = page[page.index('class="remedy"'):]
+    assert (f'<td>{invented.shown_current} <span class="tag-illustrative">illustrative</span>'
+            f'</td>') in remedy
+    assert f"<td>{real.shown_current}</td>" in remedy

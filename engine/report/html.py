@@ -344,7 +344,9 @@ def remedies_section(card: Scorecard) -> Html:
     parts: list[object] = [el("h3", "Remedy"), el("p", text.remedy_head(plan))]
     if plan.changes:
         rows = [[el("span", c.label, el("br"), el("code", c.indicator, class_="small")),
-                 c.shown_current, el("strong", c.shown_target), f"{c.cost:g}",
+                 [c.shown_current, " ", el("span", "illustrative", class_="tag-illustrative")]
+                 if text.invented(c) else c.shown_current,
+                 el("strong", c.shown_target), f"{c.cost:g}",
                  el("span", [[", " if i else None, el("code", r)]
                              for i, r in enumerate(c.rules)])]
                 for c in plan.changes]

@@ -149,7 +149,8 @@ def _remedy(card: Scorecard) -> list[str]:
     lines = ["### Remedy", "", _cell(text.remedy_head(plan)), ""]
     if plan.changes:
         lines += ["| figure | now | remedy | cost | for rule |", "|---|---|---|---:|---|"]
-        lines += [f"| {_cell(c.label)} (`{c.indicator}`) | {_cell(c.shown_current)} |"
+        lines += [f"| {_cell(c.label)} (`{c.indicator}`) | {_cell(c.shown_current)}"
+                  f"{' *(illustrative)*' if text.invented(c) else ''} |"
                   f" {_cell(c.shown_target)} | {c.cost:g} | {', '.join(c.rules)} |"
                   for c in plan.changes]
         lines.append("")

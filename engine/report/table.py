@@ -79,7 +79,8 @@ def _remedy(card: Scorecard) -> list:
             table.add_column(column, justify="right" if column == "cost" else "left",
                              overflow="fold")
         for c in plan.changes:
-            table.add_row(Text(f"{c.label}\n{c.indicator}"), c.shown_current, c.shown_target,
+            now = f"{c.shown_current} (illustrative)" if text.invented(c) else c.shown_current
+            table.add_row(Text(f"{c.label}\n{c.indicator}"), now, c.shown_target,
                           f"{c.cost:g}", Text("\n".join(c.rules)))
         parts.append(table)
     effects = text.remedy_effects(plan)

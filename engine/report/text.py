@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from engine.results import (
     Because,
+    Change,
     Finding,
     Observation,
     Outcome,
@@ -153,6 +154,12 @@ def remedy_head(plan: RemedyPlan) -> str:
     count = len(plan.changes)
     return (f"{aim}: cost {plan.cost:g}, {count} change{'s' if count != 1 else ''}; "
             f"re-evaluated with them: score {plan.reached_score:g}, tier {plan.reached_tier}")
+
+
+def invented(change: Change) -> bool:
+    """Whether the figure a remedy moves is invented now (marked illustrative in the profile):
+    every format marks its current value so, as it marks the figures a finding quotes."""
+    return change.provenance is not None and change.provenance.illustrative
 
 
 def remedy_effects(plan: RemedyPlan) -> str:
