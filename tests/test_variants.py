@@ -577,6 +577,23 @@ def test_sweep_markdown_escapes_partner_and_policy_text(ws):
     _assert_escaped(markdown, _one_row(markdown, "| partner | tiers | flips |"))
 
 
+def test_compare_and_sweep_markdown_say_the_day_and_the_overlay_chain(ws):
+    """The day changes verdicts (rules and terms have dates), and the table, the JSON and the
+    HTML of compare and sweep all state it with the overlay chain; the markdown said neither,
+    so a memo of an --as-of run read like one of today's."""
+    base = api.load_policy(ws.policy_path)
+    partner = api.load_partner(ws.vnm_path, base.catalog)
+    variant = api.load_policy(_overlay(ws, ""))
+    compared = render_comparison(compare(variant, base, [partner], DAY), "markdown")
+    after = next(line for line in compared.splitlines() if line.startswith("- **After:**"))
+    assert after.endswith("overlay chain: overlay.yaml → policy.yaml; as of 2026-03-01"), after
+    assert next(line for line in compared.splitlines() if line.startswith(
+        "- **Before:**")).endswith("as of 2026-03-01")
+    target, values = parse_range("inputs-share.limit=0.1:0.5:0.2")
+    swept = render_sweep(sweep(variant, [partner], target, values, DAY), "markdown")
+    assert "overlay chain: overlay.yaml → policy.yaml; as of 2026-03-01" in swept
+
+
 @pytest.mark.parametrize(("depth", "refused"), [(16, False), (17, True)])
 def test_an_overlay_chain_may_be_16_deep(ws, depth, refused):
     """docs/policy-language.md: an overlay may extend an overlay, up to 16 deep."""

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from engine.report import text, variants_html
 from engine.report.json_ import policy_block
-from engine.report.markdown import code, escape
+from engine.report.markdown import escape
+from engine.results import PolicyStamp
 from engine.variant_results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -93,9 +94,7 @@ def _change_data(c: PartnerChange) -> dict[str, Any]:
 def _comparison_markdown(comparison: Comparison, _color: bool = False) -> str:
     b, a = comparison.before, comparison.after
     lines = [f"# Compare: `{a.name}` against `{b.name}`", "",
-             f"- **Before:** `{b.name}` {escape(b.version)}, sha256 `{b.hash[:12]}`",
-             f"- **After:** `{a.name}` {escape(a.version)}, sha256 `{a.hash[:12]}`"
-             + (f", with {code('--set ' + ', '.join(a.settings))}" if a.settings else ""), ""]
+             f"- **Before:** {_policy_words(b)}", f"- **After:** {_policy_words(a)}", ""]
     changed = _changed(comparison)
     lines += [f"{len(changed)} of {len(comparison.partners)} partners change.", ""]
     if changed:
@@ -150,8 +149,7 @@ def _sweep_json(result: Sweep, _color: bool = False) -> str:
 
 def _sweep_markdown(result: Sweep, _color: bool = False) -> str:
     lines = [f"# Sweep of `{result.parameter}`", "",
-             f"Policy `{result.policy.name}` {escape(result.policy.version)}, sha256 "
-             f"`{result.policy.hash[:12]}`; {len(result.values)} values from "
+             f"Policy {_policy_words(result.policy)}; {len(result.values)} values from "
              f"{result.values[0]:g} to {result.values[-1]:g}.", "",
              f"Tier at each value: {escape(_legend(result))}", "",
              "| partner | tiers | flips |", "|---|---|---|"]
@@ -159,6 +157,14 @@ def _sweep_markdown(result: Sweep, _color: bool = False) -> str:
               f" {escape('; '.join(text.flip_text(f) for f in r.flips) or 'no change')} |"
               for r in result.rows]
     return "\n".join(lines) + "\n"
+
+
+def _policy_words(p: PolicyStamp) -> str:
+    """A policy as markdown: name, version, hash, and the chain, --set and day it was
+    assembled for, as the table and HTML say them (the day changes verdicts)."""
+    assembled = text.assembly_text(p)
+    return f"`{p.name}` {escape(p.version)}, sha256 `{p.hash[:12]}`" + \
+        (f"; {escape(assembled)}" if assembled else "")
 
 
 def _dump(data: dict[str, Any]) -> str:
