@@ -129,8 +129,8 @@ def _show_number(kind: IndicatorType | None, value: float, number=None) -> str:
         sign = "+" if value > 0 else "-" if value < 0 else ""
         points = number(abs(value), 2)
         return f"{sign}{points} {'point' if points == '1' else 'points'}"
-    if kind == _USD_BN:
-        return f"${number(value)} bn"
+    if kind == _USD_BN:               # -$12 bn, as money is written, not $-12 bn
+        return f"{'-' if value < 0 else ''}${number(abs(value))} bn"
     if kind == _PCT:
         return f"{number(value)}%"
     if kind == _PP:

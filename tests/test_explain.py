@@ -288,6 +288,15 @@ def test_a_negated_figure_reads_as_minus_it_in_its_unit(ws):
                                "(13.5 points above)")
 
 
+def test_a_negative_amount_of_money_puts_its_minus_before_the_dollar(ws):
+    """'-$162 bn', as money is written: it read '$-162 bn' (a trade deficit, a negated
+    figure), in messages, rules and the provenance table alike."""
+    finding = _finding(ws, require="-imports_from_china_usd_bn <= -100")
+    assert finding.status.value == "satisfied"
+    assert finding.message == ("minus Imports from China -$162 bn is within the -$100 bn limit "
+                               "($62 bn to spare)")
+
+
 def test_a_negated_figure_reads_as_minus_it_in_the_rules_words(ws):
     from engine import describe
 
