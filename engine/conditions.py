@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 from engine import models
@@ -277,3 +278,24 @@ def refs(term: Term) -> list[str]:
         return refs(term.left) + refs(term.right)
     return []
 
+
+def arithmetic(op: str, left: float, right: float) -> float | None:
+    """`left op right` on the numbers as written, the one arithmetic of the policy language:
+    0.1 + 0.2 is 0.3, as a reader adds the figures, not the float sum 0.30000000000000004 that
+    would fail a `<= 0.3` limit. Each operand is read as the decimal it was written as (a
+    float's repr), the result is exact (a fraction) and then rounded once to the nearest
+    float. None for a zero divisor or a result too large for a float: no finite verdict can
+    rest on it."""
+    if op == "/" and right == 0:
+        return None
+    exact = _EXACT[op](Fraction(repr(left)), Fraction(repr(right)))
+    if exact.denominator == 1 and type(left) is int and type(right) is int:
+        return exact.numerator                    # whole numbers stay whole: 3 + 4 is 7
+    try:
+        return float(exact)
+    except OverflowError:
+        return None
+
+
+_EXACT = {"+": Fraction.__add__, "-": Fraction.__sub__, "*": Fraction.__mul__,
+          "/": Fraction.__truediv__}

@@ -9,8 +9,6 @@ written as 0: the engine then cannot fire on it, and engine.findings calls the r
 from __future__ import annotations
 
 import datetime as dt
-import math
-import operator
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,18 +53,16 @@ def with_computed(values: dict[str, Any], compiled: CompiledPolicy) -> dict[str,
 
 
 def compute(term: cx.Term, values: dict[str, Any]) -> float | None:
-    """Arithmetic over indicators; None when an input is unknown, a divisor is zero or the
-    result overflows (1 / 2.2e-309 is infinite: no finite verdict can rest on it)."""
+    """Arithmetic over indicators (cx.arithmetic: on the figures as written); None when an
+    input is unknown, a divisor is zero or the result overflows."""
     if isinstance(term, cx.Lit):
         return term.value
     if isinstance(term, cx.Ref):
         return lookup(values, term.name)
     left, right = compute(term.left, values), compute(term.right, values)
-    if left is None or right is None or (term.op == "/" and right == 0):
+    if left is None or right is None:
         return None
-    result = {"+": operator.add, "-": operator.sub, "*": operator.mul,
-              "/": operator.truediv}[term.op](left, right)
-    return result if math.isfinite(result) else None
+    return cx.arithmetic(term.op, left, right)
 
 
 def fire(compiled: CompiledPolicy, values: dict[str, Any],

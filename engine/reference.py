@@ -16,7 +16,6 @@ The verdicts it states, in Kleene's three-valued logic:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import operator
 from typing import Any
 
@@ -60,11 +59,9 @@ class Reference:
             found = self.values.get(base)
             return found.get(key) if key and isinstance(found, dict) else found
         left, right = self.value(term.left), self.value(term.right)
-        if left is None or right is None or (term.op == "/" and right == 0):
+        if left is None or right is None:
             return None
-        result = {"+": operator.add, "-": operator.sub, "*": operator.mul,
-                  "/": operator.truediv}[term.op](left, right)
-        return result if math.isfinite(result) else None   # an overflow decides nothing
+        return cx.arithmetic(term.op, left, right)   # the language's arithmetic, as written
 
     def compare(self, node: cx.Compare) -> Truth:
         """One comparison on the known figures; None when a figure it needs is missing."""

@@ -422,16 +422,18 @@ def _solve(term: cx.Term, name: str, target: float, values: dict[str, Any]) -> f
 
 
 def _invert(op: str, target: float, other: float, unknown_is_left: bool) -> float | None:
-    """x such that `x op other == target` (or `other op x == target`)."""
+    """x such that `x op other == target` (or `other op x == target`), in the policy
+    language's arithmetic (figures as written), so that the engine finds x on the limit."""
     if op == "+":
-        return target - other
+        return cx.arithmetic("-", target, other)
     if op == "-":
-        return target + other if unknown_is_left else other - target
+        return cx.arithmetic("+", target, other) if unknown_is_left else \
+            cx.arithmetic("-", other, target)
     if op == "*":
-        return target / other if other else None
+        return cx.arithmetic("/", target, other)
     if unknown_is_left:                                  # x / other
-        return target * other
-    return other / target if target else None            # other / x
+        return cx.arithmetic("*", target, other)
+    return cx.arithmetic("/", other, target)             # other / x
 
 
 # --- the search ------------------------------------------------------------------------------

@@ -413,3 +413,50 @@ def test_totals_by_weight_group_equal_the_rule_by_rule_sum(ws, data):
     by_rule = score.totals(score.weighted_verdicts(compiled, verdicts),
                            compiled.policy.scoring)
     assert score.verdict_totals(compiled, verdicts) == by_rule
+
+
+# --- arithmetic on the figures as written ------------------------------------------------
+
+@pytest.mark.parametrize(("require", "figures", "message"), [
+    ("china_import_share + rerouting_share <= 0.3",
+     {"china_import_share": 0.1, "rerouting_share": 0.2},
+     "Chinese share of imports + Rerouting share 0.3 is within the 0.3 limit (at the limit)"),
+    ("china_import_share / rerouting_share <= 7",
+     {"china_import_share": 0.42, "rerouting_share": 0.06},
+     "Chinese share of imports / Rerouting share 7 is within the 7 limit (at the limit)"),
+    ("china_import_share - rerouting_share >= 0.1",
+     {"china_import_share": 0.3, "rerouting_share": 0.2},
+     "Chinese share of imports - Rerouting share 0.1 meets the 0.1 minimum (exactly)"),
+])
+def test_figures_that_add_up_to_the_limit_as_written_are_at_the_limit(ws, require, figures,
+                                                                       message):
+    """0.1 + 0.2 is 0.3 as a reader adds them. In float arithmetic it is 0.30000000000000004,
+    which would violate `<= 0.3` ('exceeds the 0.3 limit by 0'); 0.42 / 0.06 would be
+    7.000000000000001 and 0.3 - 0.2 0.09999999999999998."""
+    data = ws.policy_data()
+    data["derive"] = []
+    data["rules"] = [_rule("sum", data["demands"][0]["id"], require)]
+    card = ws.evaluate(data, _profile(**figures))
+    finding = card.findings[0]
+    assert (finding.status.value, finding.message, finding.margin) == \
+        ("satisfied", message, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.integers(-10**6, 10**6), b=st.integers(-10**6, 10**6), places=st.integers(0, 6))
+def test_arithmetic_on_decimals_is_exact_as_written(a, b, places):
+    """For figures written with up to six decimals (as profiles give them), each operation
+    gives the float of the exact decimal result, so they undo each other exactly."""
+    from decimal import Decimal
+
+    from engine.conditions import arithmetic
+
+    def written(n: int, scale: int = places) -> float:
+        return float(Decimal(n).scaleb(-scale))
+
+    x, y = written(a), written(b)
+    assert arithmetic("+", x, y) == written(a + b)
+    assert arithmetic("-", written(a + b), y) == x
+    assert arithmetic("*", x, y) == written(a * b, 2 * places)
+    if b:
+        assert arithmetic("/", written(a * b, 2 * places), y) == x
