@@ -96,7 +96,11 @@ def _stamp_of(path: Path) -> tuple[int, int] | None:
 
 def _load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy, from the on-disk cache when its files are unchanged."""
-    compiled = cache.cached("policy", path, lambda: _policy_to_keep(path), _policy_files)
+    # keyed by where the shipped policies are too: an overlay's `extends: <name>` is read from
+    # the working folder's policies/ when it has one, so another folder's entry is not this one's
+    shipped = locate.data_dir("policies").resolve()
+    compiled = cache.cached(f"policy from {shipped}", path, lambda: _policy_to_keep(path),
+                            _policy_files)
     # the base files' contents are what was compiled (the cache checked them); their stamps
     # now are what later loads in this process compare with
     compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in compiled.source.chain[1:])

@@ -159,3 +159,33 @@ def test_pruning_removes_only_its_own_entries(ws, folder, monkeypatch):
     assert all(path.read_bytes() == b"the user's own" for path in theirs)
     ours = [p.name for p in folder.iterdir() if p not in theirs]
     assert len(ours) == 1 and ours[0].startswith("tradepolicy-"), ours
+
+
+def test_an_overlay_extending_by_name_follows_the_working_folders_shipped_policy(
+        tmp_path, monkeypatch):
+    """`extends: us-china-alignment` names the shipped policy, read from the working folder's
+    policies/ when it has one: an entry built from another folder (or the installed copy) is
+    not that folder's, even when the two bases' contents are the same."""
+    import shutil
+
+    monkeypatch.setenv("TRADEPOLICY_CACHE", str(tmp_path / "cache"))
+    checkout = Path(__file__).resolve().parents[1]
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("extends: us-china-alignment\nname: variant\nversion: '1'\n")
+    folders = [tmp_path / "one", tmp_path / "two"]
+    for root in folders:
+        shutil.copytree(checkout / "policies", root / "policies")
+        shutil.copytree(checkout / "partners", root / "partners")
+        for path in [*root.rglob("*"), overlay]:
+            age(path)
+    monkeypatch.chdir(folders[0])
+    limit = api.load_policy(overlay).rules["inputs-china-import-share"].rule.require.limit
+    base = folders[1] / "policies" / "us-china-alignment.yaml"
+    base.write_text(base.read_text().replace(
+        "comparison: at_most, limit: 0.20}", "comparison: at_most, limit: 0.30}", 1))
+    age(base)
+    fresh_process()
+    monkeypatch.chdir(folders[1])
+    compiled = api.load_policy(overlay)
+    assert (limit, compiled.rules["inputs-china-import-share"].rule.require.limit) == (0.2, 0.3)
+    assert api.stamp(compiled).chain == (str(overlay), "us-china-alignment (shipped)")
