@@ -96,10 +96,12 @@ def _stamp_of(path: Path) -> tuple[int, int] | None:
 
 def _load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy, from the on-disk cache when its files are unchanged."""
-    # keyed by where the shipped policies are too: an overlay's `extends: <name>` is read from
-    # the working folder's policies/ when it has one, so another folder's entry is not this one's
+    # `extends: <name>` and a policy without `indicators:` read the shipped folder, which is
+    # the working folder's policies/ when it has one: from another checkout the same file
+    # compiles against other files, whose unchanged digests cannot tell. So an entry is for
+    # one shipped folder.
     shipped = locate.data_dir("policies").resolve()
-    compiled = cache.cached(f"policy from {shipped}", path, lambda: _policy_to_keep(path),
+    compiled = cache.cached(f"policy\0{shipped}", path, lambda: _policy_to_keep(path),
                             _policy_files)
     # the base files' contents are what was compiled (the cache checked them); their stamps
     # now are what later loads in this process compare with

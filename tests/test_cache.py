@@ -8,9 +8,11 @@ as a new CLI run would, so the next load can only come from the disk (or from th
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CATALOG_FILE, POLICY_FILE
 
 from engine import api, yamlparse
 from engine.errors import InputError
@@ -86,6 +88,37 @@ def test_a_changed_catalog_is_noticed_by_the_policy_and_by_a_cached_profile(ws, 
         api.load_partner(ws.vnm_path, api.load_catalog(ws.catalog_path))   # checked again
     assert f"{ws.vnm_path}:3:3: unknown indicator 'china_import_share'" in str(
         profile_error.value)
+
+
+def checkout(root: Path, limit: float) -> Path:
+    """A working folder with its own shipped data (policies/ and partners/), as a checkout or
+    a drafter's copy has: runs from there read their shipped policy and catalog from it."""
+    (root / "partners").mkdir(parents=True)
+    (root / "policies").mkdir()
+    (root / "policies" / "us-china-alignment.yaml").write_text(
+        POLICY_FILE.read_text().replace("limit: 0.2}", f"limit: {limit}}}", 1))
+    shutil.copy(CATALOG_FILE, root / "policies" / "indicators.yaml")
+    for path in (root / "policies").iterdir():
+        age(path)
+    return root
+
+
+def test_an_overlay_of_a_shipped_policy_run_from_another_checkout_uses_that_checkouts_base(
+        ws, folder, tmp_path, monkeypatch):
+    """`extends: us-china-alignment` names the working folder's copy: the same overlay file run
+    from another checkout must not get the base compiled in the first one (its files are
+    unchanged, so their digests alone cannot tell)."""
+    overlay = ws.write("overlay.yaml", "extends: us-china-alignment\nname: o\n")
+    age(overlay)
+    limits = []
+    for root, limit in ((tmp_path / "a", 0.2), (tmp_path / "b", 0.5), (tmp_path / "a", 0.2)):
+        if not root.exists():
+            checkout(root, limit)
+        monkeypatch.chdir(root)
+        fresh_process()
+        limits.append(api.load_policy(overlay).rules["inputs-share"].rule.require.limit)
+    assert limits == [0.2, 0.5, 0.2]
+    assert len(list(folder.glob("*.pickle"))) == 2              # one entry per checkout
 
 
 def test_a_corrupt_or_truncated_entry_is_rebuilt(ws, folder):
