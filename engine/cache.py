@@ -15,10 +15,10 @@ read, is corrupt, comes from other code or is stale, and a folder that cannot be
 mean building as if there were no cache. Errors are never cached (build raises first).
 
 TRADEPOLICY_CACHE names the folder (default: $XDG_CACHE_HOME/tradepolicy, else
-~/.cache/tradepolicy); TRADEPOLICY_CACHE=off turns the cache off. Entries are pickles, which
-run code when read: the folder is created readable and writable by its owner only, and should
-never be one that others can write. Only files named as entries are ever removed: the folder
-may be one the user also keeps other files in.
+~/.cache/tradepolicy, and none when there is no home folder); TRADEPOLICY_CACHE=off turns the
+cache off. Entries are pickles, which run code when read: the folder is created readable and
+writable by its owner only, and should never be one that others can write. Only files named as
+entries are ever removed: the folder may be one the user also keeps other files in.
 """
 
 from __future__ import annotations
@@ -66,8 +66,15 @@ def cache_folder() -> Path | None:
         return None
     if setting:
         return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "tradepolicy"
+    base = os.environ.get("XDG_CACHE_HOME") or _home_cache()
+    return Path(base) / "tradepolicy" if base else None
+
+
+def _home_cache() -> Path | None:
+    try:
+        return Path.home() / ".cache"
+    except RuntimeError:    # no HOME and no passwd entry (a container's arbitrary uid): no cache
+        return None
 
 
 def _key(what: str, path: Path) -> str:

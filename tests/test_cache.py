@@ -157,6 +157,21 @@ def test_off_turns_it_off(ws, tmp_path, monkeypatch):
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
 
 
+def test_no_home_folder_only_costs_the_cache(ws, monkeypatch):
+    """No HOME and no passwd entry for the user (a container run with an arbitrary uid):
+    Path.home() raises, which made every run an internal error."""
+    import pwd
+
+    for name in ("TRADEPOLICY_CACHE", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_such_user(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_such_user)
+    assert api.load_policy(ws.policy_path).rules["inputs-share"].rule.require.limit == 0.2
+
+
 def test_a_policy_with_a_problem_is_never_cached(ws, folder):
     data = ws.policy_data()
     rule = next(r for r in data["rules"] if r["id"] == "inputs-share")
