@@ -257,7 +257,7 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
         raise doc.error(("indicators",), f"catalog '{named}' is outside the policy's folder "
                         f"{folder}; copy it next to the policy or leave 'indicators' out to "
                         "use the shipped catalog")
-    if not candidate.is_file():
+    if not os.path.isfile(candidate):   # False, where Path.is_file raises, for a too long name
         raise doc.error(("indicators",), f"catalog file not found: {candidate}")
     return candidate
 

@@ -7,6 +7,7 @@ package (engine/data/, copied by `pip install .`), or the checkout an editable i
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def resolve_partner(arg: str) -> Path:
         raise InputError.at(repr(arg), "an empty partner argument is not a partner",
                             hint="name an ISO3 code, a country name or a profile path")
     path = Path(arg)
-    if path.suffix in (".yaml", ".yml") or "/" in arg or path.exists():
+    # os.path.exists: Path.exists raises, not answers no, for a name longer than a file's
+    if path.suffix in (".yaml", ".yml") or "/" in arg or os.path.exists(path):
         return path
     shipped = {p.stem.upper(): p for p in shipped_partners()}
     if _ISO3.match(arg) and arg.upper() in shipped:

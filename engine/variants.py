@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +169,7 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     folder tree (the same confinement as `indicators:`)."""
     if "/" not in named and not named.endswith((".yaml", ".yml")):
         candidate = shipped / f"{named}.yaml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):     # False, where Path.is_file raises, for a too long name
             return candidate.resolve()
         known = sorted(p.stem for p in shipped.glob("*.yaml") if p.stem != "indicators")
         raise doc.error(("extends",), f"no shipped policy named '{named}'",
@@ -178,7 +179,7 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     if not candidate.is_relative_to(folder):
         raise doc.error(("extends",), f"'{named}' is outside the overlay's folder {folder}; "
                         "copy the base next to the overlay, or name a shipped policy")
-    if not candidate.is_file():
+    if not os.path.isfile(candidate):
         raise doc.error(("extends",), f"base policy not found: {candidate}")
     return candidate
 

@@ -82,6 +82,13 @@ TEXT_CASES: dict[str, str | bytes] = {
     "overlay-extends-itself": "extends: overlay-extends-itself.yaml\nname: v\n",
     "overlay-unknown-base": "extends: us-china-alignmnt\nname: v\n",
     "overlay-outside-folder": "extends: ../elsewhere.yaml\nname: v\n",
+    # names longer than a file name may be (255 bytes): Path.is_file() raises, not False
+    "overlay-base-name-too-long": f"extends: {'b' * 300}.yaml\nname: v\n",
+    "overlay-shipped-name-too-long": f"extends: {'b' * 300}\nname: v\n",
+    "overlay-catalog-name-too-long":
+        f"extends: us-china-alignment\nname: v\nindicators: {'c' * 300}.yaml\n",
+    "policy-catalog-name-too-long": _policy_with("\nsources:",
+                                                 f"\nindicators: {'c' * 300}.yaml\nsources:"),
     "overlay-unknown-rule":
         "extends: us-china-alignment\nname: v\nchange:\n  rules:\n    nope: {limit: 1}\n",
     "overlay-bad-limit": "extends: us-china-alignment\nname: v\nchange:\n  rules:\n"

@@ -323,6 +323,16 @@ def test_a_name_no_country_matches_exits_2_listing_the_shipped_partners(run_cli,
     assert "shipped: " in done.stderr and "VNM" in done.stderr
     _no_traceback(done)
 
+def test_a_name_longer_than_any_file_name_exits_2_as_an_unknown_partner(run_cli, fixture_dir):
+    """A name is first tried as a file; one longer than a file name may be (255 bytes) made
+    that test raise instead of answering no."""
+    name = "Narnia " * 50
+    done = run_cli("evaluate", name, "--policy", fixture_dir / "policy.yaml")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{name}: unknown partner: not a profile file")
+    _no_traceback(done)
+
+
 def test_a_figure_too_large_for_a_float_is_refused_or_judged(run_cli, fixture_dir):
     """Either answer is fine: bad input at the figure's line (exit 2), or a verdict (exit 0,
     and 10**400 EAPA cases make the transshipment risk high). Never a crash."""
