@@ -17,7 +17,7 @@ from engine.catalog import check_profile, did_you_mean, profile_problems
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
-from engine.load import load_yaml
+from engine.load import check_file_name, load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
 from engine.results import (
     DemandScore,
@@ -251,6 +251,7 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
     never reads a file outside what the user pointed at."""
     if not named:
         return None
+    check_file_name(named, doc, ("indicators",))
     folder = Path(policy_path).resolve().parent
     candidate = (folder / named).resolve()
     if not candidate.is_relative_to(folder):

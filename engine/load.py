@@ -98,6 +98,13 @@ def _decode(path: Path, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def check_file_name(named: str, doc: Document, loc: Path_) -> None:
+    """A file name written in a file (`extends:`, `indicators:`) may hold a NUL byte (YAML's
+    "\\0"), which no file name has: the OS refuses it with ValueError, not 'no such file'."""
+    if "\0" in named:
+        raise doc.error(loc, "a file name cannot hold a NUL byte (written \\0)")
+
+
 def load_yaml(path: str | Path) -> Document:
     """Parse one strict YAML file into a Document."""
     path = Path(path)

@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.catalog import did_you_mean
 from engine.errors import InputError, Problem
-from engine.load import Document, Path_, load_yaml
+from engine.load import Document, Path_, check_file_name, load_yaml
 from engine.models import (
     Changes,
     Overlay,
@@ -167,6 +167,7 @@ def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> 
 def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     """`extends:` names a shipped policy (`us-china-alignment`) or a file in the overlay's own
     folder tree (the same confinement as `indicators:`)."""
+    check_file_name(named, doc, ("extends",))
     if "/" not in named and not named.endswith((".yaml", ".yml")):
         candidate = shipped / f"{named}.yaml"
         if os.path.isfile(candidate):     # False, where Path.is_file raises, for a too long name

@@ -89,6 +89,9 @@ TEXT_CASES: dict[str, str | bytes] = {
         f"extends: us-china-alignment\nname: v\nindicators: {'c' * 300}.yaml\n",
     "policy-catalog-name-too-long": _policy_with("\nsources:",
                                                  f"\nindicators: {'c' * 300}.yaml\nsources:"),
+    # YAML's "\0" writes a NUL byte, which no file name holds: Path.resolve() raises ValueError
+    "overlay-base-nul": 'extends: "base\\0.yaml"\nname: v\n',
+    "policy-catalog-nul": _policy_with("\nsources:", '\nindicators: "c\\0.yaml"\nsources:'),
     "overlay-unknown-rule":
         "extends: us-china-alignment\nname: v\nchange:\n  rules:\n    nope: {limit: 1}\n",
     "overlay-bad-limit": "extends: us-china-alignment\nname: v\nchange:\n  rules:\n"

@@ -112,6 +112,17 @@ def test_an_overlay_may_not_reach_outside_its_folder(ws, tmp_path):
     assert_input_error(caught.value, path, 1, 10, "outside the overlay's folder")
 
 
+@pytest.mark.parametrize(("text", "line", "col"), [
+    ('extends: "base\\0.yaml"\nname: v\n', 1, 10),
+    ('extends: policy.yaml\nname: v\nindicators: "indicators\\0.yaml"\n', 3, 13)])
+def test_a_file_name_holding_a_nul_byte_is_bad_input_at_its_line(ws, text, line, col):
+    """YAML's "\\0" writes a NUL byte, which no file name can hold (the OS refuses it)."""
+    path = ws.write("overlay.yaml", text)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, line, col, "a file name cannot hold a NUL byte")
+
+
 def test_a_misspelt_shipped_policy_gets_a_suggestion(ws):
     path = ws.write("overlay.yaml", "extends: us-china-alignmnt\nname: v\n")
     with pytest.raises(InputError) as caught:
