@@ -36,27 +36,34 @@ Path_ = tuple[str | int, ...]     # keys and list indexes from the root (as engi
 
 
 _FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
 
 
 class _StrictResolver(yaml.resolver.Resolver):
-    """YAML 1.1 resolution without yes/no/on/off booleans (the Norway trap), and with the
-    YAML 1.2 / JSON exponent forms as numbers."""
+    """YAML 1.1 resolution without yes/no/on/off booleans (the Norway trap), without octal
+    and base-60 numbers, and with the YAML 1.2 / JSON exponent forms as numbers."""
 
 
 _StrictResolver.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _FLOAT)]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _FLOAT, _INT)]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 _StrictResolver.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# YAML 1.1 reads a leading zero as octal and colons as base 60: a count written 047 was judged
+# as 39, and a note `10:30` refused as 'got 630'. As in YAML 1.2 those stay text (judged or
+# refused as written); decimal, 0x, 0b and 1_000 are numbers as before.
+_StrictResolver.add_implicit_resolver(_INT, re.compile(r"""^(?:
+     [-+]?0b[0-1_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+)$""", re.X), list("-+0123456789"))
 # YAML 1.1 needs a dot and a signed exponent (1.0e-5, 1.0e+308), so 1e-5, 2e-1 or 1.0e308
 # stayed text and a figure written as JSON or Python writes it was refused. The YAML 1.1 forms
-# plus YAML 1.2's: the dot optional before an exponent, the exponent's sign optional.
+# but base 60, plus YAML 1.2's: the dot optional before an exponent, the exponent's sign optional.
 _StrictResolver.add_implicit_resolver(_FLOAT, re.compile(r"""^(?:
      [-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+
     |[-+]?[0-9][0-9_]*\.[0-9_]*
     |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
 

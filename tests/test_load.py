@@ -294,6 +294,20 @@ def test_the_norway_trap_only_true_and_false_are_booleans(tmp_path):
     assert doc.data["b"] == [True, False, True, False]
 
 
+def test_the_octal_and_base_60_traps_leading_zeros_and_colons_stay_text(tmp_path):
+    """YAML 1.1 reads 047 as octal (39) and 10:30 in base 60 (630); YAML 1.2 and a reader do
+    not. Such a scalar stays text, so it is judged as written or refused as written."""
+    _, doc = _load(tmp_path, "x: [047, 010, 02024, -012, 10:30, 1:30.5, 00]\n"
+                             "n: [0, 10, -7, +1, 0x1F, 0b101, 1_000, 0.5, 010.5]\n")
+    assert doc.data["x"] == ["047", "010", "02024", "-012", "10:30", "1:30.5", "00"]
+    assert doc.data["n"] == [0, 10, -7, 1, 31, 5, 1000, 0.5, 10.5]
+
+
+def test_a_count_written_with_a_leading_zero_is_refused_as_written_not_read_as_octal(ws):
+    _profile_error(ws, "eapa_case_count: 047", 20,
+                   "eapa_case_count: expected a count (a whole number, 0 or more), got '047'")
+
+
 def test_yes_and_no_stay_text_through_a_catalog_and_profile(ws):
     from engine import api
 
