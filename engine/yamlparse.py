@@ -220,8 +220,12 @@ class _Builder:
         try:
             value = self.loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
-            raise InputError.at(self.path, f"cannot read this value: {exc}", mark.line + 1,
-                                mark.column + 1) from None
+            # a whole number over Python's 4,300-digit limit: its message suggests a Python
+            # call, so it is said as a too large float is
+            digits = sum(c.isdigit() for c in node.value)
+            what = f"a number of {digits:,} digits is too large (over 1e300)" \
+                if node.tag == _INT and digits > 300 else f"cannot read this value: {exc}"
+            raise InputError.at(self.path, what, mark.line + 1, mark.column + 1) from None
         if node.tag == _FLOAT and math.isinf(value) and "inf" not in node.value.lower():
             # 1e999 is written as a number but no float holds it: not the infinity of `.inf`
             raise InputError.at(self.path, f"the number {node.value} is too large (over 1e300)",

@@ -401,6 +401,7 @@ def test_exponent_numbers_written_as_json_writes_them_load_as_numbers(ws, writte
 @pytest.mark.parametrize(("written", "col", "text"), [
     ("1.0e308", 30, "imports_from_china_usd_bn: 1e+308 is too large to compare (over 1e300)"),
     ("1e999", 30, "the number 1e999 is too large (over 1e300)"),
+    ("9" * 5000, 30, "a number of 5,000 digits is too large (over 1e300)"),
     ("30%", 30, "imports_from_china_usd_bn: expected an amount in US$ billions (0 or more), "
                 "got '30%'"),
 ])
