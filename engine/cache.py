@@ -80,7 +80,9 @@ def _home_cache() -> Path | None:
 def _key(what: str, path: Path) -> str:
     where = os.path.abspath(path)      # no filesystem access: a broken path fails in build()
     text = "\0".join((what, where, str(FORMAT), _code_stamp(), sys.version, _pydantic_version()))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    # a name's bytes that are not UTF-8 are lone surrogates here (surrogateescape), which
+    # strict UTF-8 cannot encode: they are hashed as the bytes they were
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 _CODE_STAMP: list[str] = []

@@ -157,6 +157,23 @@ def test_off_turns_it_off(ws, tmp_path, monkeypatch):
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
 
 
+def test_a_file_whose_name_is_not_utf8_is_cached_like_any_other(ws, folder, monkeypatch):
+    """Python holds a name's undecodable bytes as lone surrogates, which UTF-8 cannot encode:
+    the entry's key could not be made, and every run on such a file exited 3."""
+    name = os.fsdecode(b"VNM-\xff.yaml")
+    try:
+        path = ws.write_profile(ws.vnm_path.read_text(), name)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this filesystem refuses file names that are not UTF-8")
+    age(path)
+    compiled = api.load_policy(ws.policy_path)
+    first = api.load_partner(path, compiled.catalog).profile
+    fresh_process()
+    no_yaml_parsing(monkeypatch)
+    assert api.load_partner(path, compiled.catalog).profile == first
+    assert len(list(folder.glob("*.pickle"))) == 2
+
+
 def test_no_home_folder_only_costs_the_cache(ws, monkeypatch):
     """No HOME and no passwd entry for the user (a container run with an arbitrary uid):
     Path.home() raises, which made every run an internal error."""
