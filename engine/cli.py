@@ -336,11 +336,11 @@ def _colour_ok() -> bool:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from engine.output import write_output
+    from engine.output import printable, write_output
 
+    if output is None:
+        sys.stdout.write(printable(text))
+        return
     write_output(text, output)
 
 

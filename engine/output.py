@@ -19,8 +19,17 @@ from pathlib import Path
 from engine.errors import InputError
 
 
+def printable(text: str) -> str:
+    """`text` as UTF-8 can hold it. A file name that is not UTF-8 reaches a report (the overlay
+    chain, the docs footer) with each undecodable byte as a lone surrogate (Python's
+    surrogateescape), which UTF-8 cannot encode: it is written as stderr shows it
+    (`overlay-\\udcff.yaml`), so the report stays UTF-8 text in every locale."""
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def write_output(text: str, path: Path) -> None:
     """Write `text` (UTF-8) to `path`; raises InputError naming `path` when it cannot."""
+    text = printable(text)
     existing = _stat(path)
     if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise InputError.at(path, "is a directory; --output needs a file path")

@@ -244,6 +244,25 @@ def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(run_cli, 
 
 
 @pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux /proc")
+def test_a_policy_file_name_that_is_not_utf8_is_shown_in_the_report_not_a_crash(
+        run_cli, fixture_dir, tmp_path):
+    """A file name's undecodable bytes reach the report (the overlay chain) as lone surrogates,
+    which a UTF-8 writer refuses: --output, and stdout under a strict locale, exited 3."""
+    name = os.fsdecode(b"overlay-\xff.yaml")
+    try:
+        (fixture_dir / name).write_text("extends: policy.yaml\nname: v\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this filesystem refuses file names that are not UTF-8")
+    args = ["evaluate", "VNM.yaml", "--policy", name, "--format", "json", "--no-remedies"]
+    to_file = run_cli(*args, "--output", tmp_path / "out.json", cwd=fixture_dir)
+    to_stdout = run_cli(*args, cwd=fixture_dir, env={"PYTHONIOENCODING": "utf-8:strict"})
+    assert (to_file.returncode, to_stdout.returncode) == (0, 0), to_file.stderr + to_stdout.stderr
+    written = (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert written == to_stdout.stdout
+    assert '"overlay-\\udcff.yaml"' in written           # shown as stderr shows it
+    assert json.loads(written)["policy"]["chain"][0] == name
+
+
 def test_output_where_no_file_can_be_made_exits_2_naming_path_and_reason(run_cli, fixture_dir):
     done = _evaluate_json(run_cli, fixture_dir, "--output", "/proc/version")
     assert done.returncode == 2, done.stderr
