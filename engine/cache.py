@@ -17,8 +17,9 @@ mean building as if there were no cache. Errors are never cached (build raises f
 TRADEPOLICY_CACHE names the folder (default: $XDG_CACHE_HOME/tradepolicy, else
 ~/.cache/tradepolicy, and none when there is no home folder); TRADEPOLICY_CACHE=off turns the
 cache off. Entries are pickles, which run code when read: the folder is created readable and
-writable by its owner only, and should never be one that others can write. Only files named as
-entries are ever removed: the folder may be one the user also keeps other files in.
+writable by its owner only, and one that others can write (or another user owns) is not used.
+Only files named as entries are ever removed: the folder may be one the user also keeps other
+files in.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import hashlib
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -48,7 +50,7 @@ def cached(what: str, path: Path, build: Callable[[], T],
     """The value `build()` gives for the file at `path`, from the cache when none of the
     `files(value)` it was built from has changed since; built (and kept) otherwise."""
     folder = cache_folder()
-    if folder is None:
+    if folder is None or not _private(folder):
         return build()
     entry = folder / f"{PREFIX}{_key(what, path)}.pickle"
     found = _read(entry)
@@ -75,6 +77,20 @@ def _home_cache() -> Path | None:
         return Path.home() / ".cache"
     except RuntimeError:    # no HOME and no passwd entry (a container's arbitrary uid): no cache
         return None
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can put entries in `folder` (it is owned by them and no one else
+    may write it): entries are pickles, which run code when read, so one planted by another
+    user (TRADEPOLICY_CACHE=/tmp, a shared team folder) would run as whoever reads it next. A
+    folder that does not exist yet is created private."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _key(what: str, path: Path) -> str:

@@ -149,6 +149,34 @@ def test_a_folder_that_cannot_be_written_only_costs_the_cache(ws, tmp_path, monk
     assert api.load_policy(ws.policy_path).rules
 
 
+class Planted:
+    """What another user could write as an entry: unpickling it creates `marker`."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_folder_others_can_write_is_not_used(ws, folder, tmp_path):
+    """Entries are pickles, which run code when read: in a folder others can write
+    (TRADEPOLICY_CACHE=/tmp, a shared team folder) anyone could plant one that runs as
+    whoever reads it next. Such a folder is neither read nor written."""
+    import pickle
+
+    from engine import cache
+
+    expected = api.load_policy(ws.policy_path).hash       # written while the folder is private
+    folder.chmod(0o1777)
+    marker = tmp_path / "ran"
+    for entry in folder.glob("*.pickle"):
+        entry.write_bytes(pickle.dumps((cache.FORMAT, [], Planted(marker))))
+    fresh_process()
+    assert api.load_policy(ws.policy_path).hash == expected
+    assert not marker.exists(), "a planted entry ran"
+
+
 def test_off_turns_it_off(ws, tmp_path, monkeypatch):
     monkeypatch.setenv("TRADEPOLICY_CACHE", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
