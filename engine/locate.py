@@ -61,8 +61,10 @@ def resolve_partner(arg: str) -> Path:
         raise InputError.at(repr(arg), "an empty partner argument is not a partner",
                             hint="name an ISO3 code, a country name or a profile path")
     path = Path(arg)
-    # os.path.exists: Path.exists raises, not answers no, for a name longer than a file's
-    if path.suffix in (".yaml", ".yml") or "/" in arg or os.path.exists(path):
+    # a folder is never a profile: MEX/ among the user's files must not hide the partner MEX
+    # (os.path: Path.exists raises, not answers no, for a name longer than a file's)
+    folder = os.path.isdir(path)
+    if path.suffix in (".yaml", ".yml") or "/" in arg or (os.path.exists(path) and not folder):
         return path
     shipped = {p.stem.upper(): p for p in shipped_partners()}
     if _ISO3.match(arg) and arg.upper() in shipped:
@@ -70,6 +72,8 @@ def resolve_partner(arg: str) -> Path:
     code = _code_for_name(arg)
     if code in shipped:
         return shipped[code]
+    if folder:
+        return path                 # no partner by that name: the loader says it is a folder
     hint = did_you_mean(arg.upper(), list(shipped)) or f"shipped: {', '.join(sorted(shipped))}"
     where = data_dir("partners")
     if code:

@@ -342,6 +342,20 @@ def test_a_name_no_country_matches_exits_2_listing_the_shipped_partners(run_cli,
     assert "shipped: " in done.stderr and "VNM" in done.stderr
     _no_traceback(done)
 
+def test_a_folder_named_like_a_partner_does_not_hide_the_shipped_partner(run_cli, tmp_path):
+    """An analyst keeping a folder per country (MEX/, Mexico/) still evaluates MEX: a folder is
+    never a profile, so the code and the name come first; any other folder is still named."""
+    for name in ("MEX", "Mexico", "reports"):
+        (tmp_path / name).mkdir()
+    done = run_cli("evaluate", "MEX", "Mexico", "--format", "json", "--no-remedies",
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == ["MEX"]
+    other = run_cli("evaluate", "reports", cwd=tmp_path)
+    assert other.returncode == 2
+    assert other.stderr.startswith("reports: is a directory, not a YAML file")
+
+
 def test_a_name_longer_than_any_file_name_exits_2_as_an_unknown_partner(run_cli, fixture_dir):
     """A name is first tried as a file; one longer than a file name may be (255 bytes) made
     that test raise instead of answering no."""
