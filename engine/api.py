@@ -292,7 +292,7 @@ def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
                 seen.add(str(arg))
                 problems += exc.problems
             continue
-        key = os.path.realpath(path)    # not Path.resolve: a symlink loop is reported below
+        key = _identity(path)
         if key in seen:
             continue
         seen.add(key)
@@ -303,6 +303,15 @@ def load_partners(args: list[str], catalog: Catalog) -> list[Partner]:
     if problems:
         raise InputError(problems)
     return partners
+
+
+def _identity(path: Path) -> str:
+    """The file a partner argument names, to load each once (not Path.resolve: a symlink loop
+    is reported when it is read)."""
+    try:
+        return os.path.realpath(path)
+    except OSError:     # relative to a working folder deleted under us: the read reports it
+        return str(path)
 
 
 def stamp(compiled: CompiledPolicy, day: dt.date | None = None) -> PolicyStamp:
@@ -323,7 +332,7 @@ def _shown(path: str) -> str:
         return f"{resolved.stem} (shipped)"
     try:
         return str(resolved.relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):       # not under it, or it was deleted under us
         return str(resolved)
 
 

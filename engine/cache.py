@@ -52,7 +52,10 @@ def cached(what: str, path: Path, build: Callable[[], T],
     folder = cache_folder()
     if folder is None or not _private(folder):
         return build()
-    entry = folder / f"{PREFIX}{_key(what, path)}.pickle"
+    try:
+        entry = folder / f"{PREFIX}{_key(what, path)}.pickle"
+    except OSError:         # a relative path, and the working folder was deleted under us
+        return build()
     found = _read(entry)
     if found is not None:
         return found

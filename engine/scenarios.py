@@ -48,8 +48,11 @@ def features_dir_for(policy_path: str | Path) -> Path | None:
     policies/examples/x.yaml -> features/), else the one in the working folder: an installed
     package keeps its policy apart from any checkout, and a reader runs `docs` from theirs."""
     folder = Path(policy_path).resolve().parent
-    for candidate in (folder.parent / "features", folder.parent.parent / "features",
-                      Path.cwd() / "features"):
+    try:
+        here = [Path.cwd() / "features"]
+    except OSError:             # the working folder was deleted under us
+        here = []
+    for candidate in (folder.parent / "features", folder.parent.parent / "features", *here):
         if candidate.is_dir():
             return candidate
     return None

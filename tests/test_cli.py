@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from conftest import tradepolicy_command
 from jsonschema import Draft202012Validator
 
 from engine.load import load_yaml
@@ -354,6 +355,35 @@ def test_a_folder_named_like_a_partner_does_not_hide_the_shipped_partner(run_cli
     other = run_cli("evaluate", "reports", cwd=tmp_path)
     assert other.returncode == 2
     assert other.stderr.startswith("reports: is a directory, not a YAML file")
+
+
+def _in_deleted_folder(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run tradepolicy from a working folder removed just before it starts, as a shell sitting
+    in a folder another process deleted (a worktree, a build folder) does."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    return subprocess.run(["sh", "-c", script, "sh", str(gone), tradepolicy_command(),
+                           *map(str, args)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "TRADEPOLICY_CACHE": str(tmp_path / "cache")},
+                          check=False)
+
+
+def test_a_working_folder_deleted_under_the_run_is_no_internal_error(fixture_dir, tmp_path):
+    """Paths given in full still work (the overlay chain is shown in full); a relative path
+    names nothing any more, which is bad input, not a bug."""
+    overlay = fixture_dir / "overlay.yaml"
+    overlay.write_text("extends: policy.yaml\nname: v\n")
+    full = _in_deleted_folder(tmp_path, "evaluate", fixture_dir / "VNM.yaml", "--policy",
+                              overlay, "--format", "json", "--no-remedies")
+    assert full.returncode == 0, full.stderr
+    assert json.loads(full.stdout)["policy"]["chain"][0] == str(overlay)
+    relative = _in_deleted_folder(tmp_path, "evaluate", "../VNM.yaml", "--policy", overlay)
+    assert relative.returncode == 2, relative.stderr
+    assert relative.stderr.startswith("../VNM.yaml: no such file")
+    docs = _in_deleted_folder(tmp_path, "docs", "--policy", overlay, "-o", tmp_path / "docs")
+    assert docs.returncode == 0, docs.stderr
+    assert (tmp_path / "docs" / "index.html").is_file()
 
 
 def test_a_name_longer_than_any_file_name_exits_2_as_an_unknown_partner(run_cli, fixture_dir):
