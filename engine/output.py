@@ -37,7 +37,10 @@ def write_output(text: str, path: Path) -> None:
         _write_directly(text, path)
         return
     # through a symlink the file it points at is replaced, so the link stays a link
-    target = Path(os.path.realpath(path))
+    try:
+        target = Path(os.path.realpath(path))
+    except OSError as exc:          # a relative path, and the working folder was deleted
+        raise _cannot(path, "reach it", exc) from None
     if not target.parent.is_dir():
         raise InputError.at(path, f"folder {target.parent} does not exist")
     mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask()

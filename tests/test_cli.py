@@ -381,6 +381,10 @@ def test_a_working_folder_deleted_under_the_run_is_no_internal_error(fixture_dir
     relative = _in_deleted_folder(tmp_path, "evaluate", "../VNM.yaml", "--policy", overlay)
     assert relative.returncode == 2, relative.stderr
     assert relative.stderr.startswith("../VNM.yaml: no such file")
+    output = _in_deleted_folder(tmp_path, "evaluate", fixture_dir / "VNM.yaml", "--policy",
+                                overlay, "--output", "out.json")
+    assert output.returncode == 2, output.stderr
+    assert output.stderr.startswith("out.json: cannot reach it")
     docs = _in_deleted_folder(tmp_path, "docs", "--policy", overlay, "-o", tmp_path / "docs")
     assert docs.returncode == 0, docs.stderr
     assert (tmp_path / "docs" / "index.html").is_file()
