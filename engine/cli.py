@@ -48,8 +48,12 @@ class SchemaKind(StrEnum):
     report = "report"
 
 
+# readable=False on the files the loader reads and --output: click's own check (on by default)
+# stopped the command at the first file it could not read, in its own words, before validate
+# could report every file's problems, and refused an --output file that may be replaced but
+# not read. The loader and the writer say what is wrong with each file.
 PolicyOption = Annotated[Path | None, typer.Option(
-    "--policy", "-p", metavar="FILE",
+    "--policy", "-p", metavar="FILE", readable=False,
     help="Policy YAML file (default: the shipped us-china-alignment policy).")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="TARGET.FIELD=VALUE",
@@ -65,7 +69,7 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every shipped partner.")
 PartnersArgument = Annotated[list[str] | None, typer.Argument(
     metavar="PARTNER", help="ISO3 code, country name or profile path; several allowed.")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE",
+    "--output", "-o", metavar="FILE", readable=False,
     help="Write here instead of standard output: a file is replaced atomically, keeping its "
          "permissions; a device or FIFO (/dev/stdout) is written directly.")]
 
@@ -159,7 +163,7 @@ def compare(
     all_: AllOption = False,
     policy: PolicyOption = None,
     against: Annotated[Path | None, typer.Option(
-        "--against", "-a", metavar="FILE",
+        "--against", "-a", metavar="FILE", readable=False,
         help="The baseline policy (default: what --policy extends, or the policy itself when "
              "--set changes it).")] = None,
     settings: SetOption = None,
@@ -249,7 +253,7 @@ def _partner_args(partners: list[str] | None, all_: bool, locate) -> list[str]:
 
 @app.command(cls=_Command)
 def validate(paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH",
+        metavar="PATH", readable=False,
         help="Policy, profile or catalog files; every problem in each is reported.")]) -> None:
     """Check files without evaluating: every error as path:line:col: message."""
     from engine import checks

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from importlib.metadata import version
 from pathlib import Path
@@ -355,6 +357,52 @@ def test_a_folder_named_like_a_partner_does_not_hide_the_shipped_partner(run_cli
     other = run_cli("evaluate", "reports", cwd=tmp_path)
     assert other.returncode == 2
     assert other.stderr.startswith("reports: is a directory, not a YAML file")
+
+
+def _without_root(folder: Path) -> list[str]:
+    """The prefix that runs a command as a user who may not read every file (root may), with
+    `folder` theirs to read and write; empty when the tests do not run as root."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, and no setpriv to run as another user")
+    folder.chmod(0o777)
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_a_file_without_read_permission_is_reported_like_any_unreadable_file(fixture_dir):
+    """click checked every path option and argument for readability before the command ran:
+    validate stopped at the first unreadable file, hiding every other file's problems, and
+    --output refused a file it may replace but not read."""
+    shared = Path(tempfile.mkdtemp(prefix="tradepolicy-perm-"))
+    try:
+        prefix = _without_root(shared)
+        for name in ("policy.yaml", "indicators.yaml", "VNM.yaml"):
+            shutil.copy(fixture_dir / name, shared / name)
+            (shared / name).chmod(0o644)
+        secret, bad, out = shared / "secret.yaml", shared / "bad.yaml", shared / "out.json"
+        secret.write_text("partner: {code: VNM}\n")
+        bad.write_text("partner: {code: VNMX}\n")
+        out.write_text("")
+        secret.chmod(0o000)
+        out.chmod(0o222)
+        run = [*prefix, tradepolicy_command()]
+        env = {**os.environ, "TRADEPOLICY_CACHE": "off"}
+        checked = subprocess.run([*run, "validate", secret, bad], capture_output=True,
+                                 text=True, timeout=60, env=env, check=False)
+        assert checked.returncode == 2
+        assert checked.stderr.splitlines()[0] == f"{secret}: cannot read: Permission denied"
+        assert f"{bad}:1:17: partner.code: expected a three-letter" in checked.stderr
+        written = subprocess.run([*run, "evaluate", shared / "VNM.yaml", "--policy",
+                                  shared / "policy.yaml", "--format", "json", "--output", out],
+                                 capture_output=True, text=True, timeout=60, env=env,
+                                 check=False)
+        assert written.returncode == 0, written.stderr
+        out.chmod(0o644)
+        assert json.loads(out.read_text())["partners"][0]["partner"]["code"] == "VNM"
+    finally:
+        shutil.rmtree(shared)
 
 
 def _in_deleted_folder(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
