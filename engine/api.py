@@ -248,7 +248,8 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
 
 def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
     """The catalog a policy names, which must sit in the policy's own folder tree: a policy
-    never reads a file outside what the user pointed at."""
+    never reads a file outside what the user pointed at. The path is the name as written, not
+    where it leads now (see variants.base_of)."""
     if not named:
         return None
     check_file_name(named, doc, ("indicators",))
@@ -258,9 +259,9 @@ def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
         raise doc.error(("indicators",), f"catalog '{named}' is outside the policy's folder "
                         f"{folder}; copy it next to the policy or leave 'indicators' out to "
                         "use the shipped catalog")
-    if not os.path.isfile(candidate):   # False, where Path.is_file raises, for a too long name
-        raise doc.error(("indicators",), f"catalog file not found: {candidate}")
-    return candidate
+    if not os.path.isfile(folder / named):    # as it is read; False, not raising, if too long
+        raise doc.error(("indicators",), f"catalog file not found: {folder / named}")
+    return folder / named
 
 
 def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:

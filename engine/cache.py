@@ -4,11 +4,11 @@ skips reading YAML, validating and compiling (tens of milliseconds of a cold CLI
 An entry is a pickle of (format, files, value) in `tradepolicy-<hash>.pickle`, the hash of what
 was loaded, the file's absolute path and the engine's own code (its files' sizes and
 modification times) with the Python and pydantic versions. `files` lists every file the value
-was built from with a SHA-256 of its bytes; a hit reads and hashes them again (a few KiB
-each), so an edited policy, base policy, catalog or profile is noticed whatever its timestamps
-say. (Timestamps matter only one way: an entry is not written when one of its files was
-modified within seconds of the build, since its digest might then be of content the build
-never read.)
+was built from with where its path led (links followed) and a SHA-256 of its bytes; a hit
+checks both again (a few KiB each), so an edited policy, base policy, catalog or profile, or a
+link moved to another release of them, is noticed whatever the timestamps say. (Timestamps
+matter only one way: an entry is not written when one of its files was modified within seconds
+of the build, since its digest might then be of content the build never read.)
 
 The cache can make a run faster, never different and never failing: an entry that cannot be
 read, is corrupt, comes from other code or is stale, and a folder that cannot be written, all
@@ -38,7 +38,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT = 1             # bump when an entry's layout changes
+FORMAT = 2             # bump when an entry's layout changes
 MAX_ENTRIES = 64       # oldest entries beyond this are removed when one is written
 PREFIX = "tradepolicy-"     # entries and their temporary files; nothing else is ever removed
 _ENTRY_NAME = re.compile(rf"{PREFIX}[0-9a-f]{{32}}\.pickle")
@@ -134,11 +134,17 @@ def _read(entry: Path) -> object | None:
     try:
         with open(entry, "rb") as handle:
             layout, files, value = pickle.load(handle)
+        fresh = layout == FORMAT and all(_unchanged(*file) for file in files)
     except Exception:          # missing, unreadable, truncated or from other code: a miss
         return None
-    if layout != FORMAT or any(_digest(path) != digest for path, digest in files):
-        return None
-    return value
+    return value if fresh else None
+
+
+def _unchanged(path: str, real: str, digest: str | None) -> bool:
+    """The file still holds the same bytes, and its path still leads where it did: a link on
+    the way moved to another folder (`current -> releases/v2`) may bring the same bytes but
+    other files beside them, which the value was not built from."""
+    return os.path.realpath(path) == real and _digest(path) == digest
 
 
 # A file changed while its value was being built would be recorded with its new digest and
@@ -154,7 +160,7 @@ def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]
         paths = [str(path) for path in files]
         if any(os.stat(path).st_mtime > started - RACY_SECONDS for path in paths):
             return
-        record = [(path, _digest(path)) for path in paths]
+        record = [(path, os.path.realpath(path), _digest(path)) for path in paths]
         data = pickle.dumps((FORMAT, record, value), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=PREFIX, suffix=".tmp")

@@ -154,7 +154,7 @@ def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> 
     here = Path(path).resolve()
     base_path = base_of(here, overlay.extends, shipped, doc)
     trail = (*_trail, here)
-    if base_path in trail:
+    if base_path.resolve() in trail:
         names = " -> ".join(p.name for p in (*trail, base_path))
         raise doc.error(("extends",), f"overlays extend each other in a cycle: {names}")
     if len(trail) > MAX_CHAIN:          # the trail holds this overlay and those above it
@@ -166,12 +166,14 @@ def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> 
 
 def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     """`extends:` names a shipped policy (`us-china-alignment`) or a file in the overlay's own
-    folder tree (the same confinement as `indicators:`)."""
+    folder tree (the same confinement as `indicators:`). The path is the name as written, not
+    where it leads now: the chain then records it, so a disk cache entry notices when a link
+    on the way is moved to another base (engine.cache checks where each path leads)."""
     check_file_name(named, doc, ("extends",))
     if "/" not in named and not named.endswith((".yaml", ".yml")):
         candidate = shipped / f"{named}.yaml"
         if os.path.isfile(candidate):     # False, where Path.is_file raises, for a too long name
-            return candidate.resolve()
+            return candidate
         known = sorted(p.stem for p in shipped.glob("*.yaml") if p.stem != "indicators")
         raise doc.error(("extends",), f"no shipped policy named '{named}'",
                         hint=did_you_mean(named, known) or f"shipped: {', '.join(known)}")
@@ -180,9 +182,9 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     if not candidate.is_relative_to(folder):
         raise doc.error(("extends",), f"'{named}' is outside the overlay's folder {folder}; "
                         "copy the base next to the overlay, or name a shipped policy")
-    if not os.path.isfile(candidate):
-        raise doc.error(("extends",), f"base policy not found: {candidate}")
-    return candidate
+    if not os.path.isfile(folder / named):      # as it is read (sub/.. needs sub)
+        raise doc.error(("extends",), f"base policy not found: {folder / named}")
+    return folder / named
 
 
 def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:

@@ -121,6 +121,70 @@ def test_an_overlay_of_a_shipped_policy_run_from_another_checkout_uses_that_chec
     assert len(list(folder.glob("*.pickle"))) == 2              # one entry per checkout
 
 
+def release(root: Path, limit: float, overlay: str = "extends: policy.yaml\nname: o\n") -> Path:
+    """A folder holding the fixture policy with `limit` for inputs-share, its catalog and an
+    overlay of it: one release of a drafter's policies."""
+    root.mkdir(parents=True)
+    (root / "policy.yaml").write_text(
+        POLICY_FILE.read_text().replace("limit: 0.2}", f"limit: {limit}}}", 1))
+    shutil.copy(CATALOG_FILE, root / "indicators.yaml")
+    (root / "overlay.yaml").write_text(overlay)
+    for path in root.iterdir():
+        age(path)
+    return root
+
+
+def limits_as_links_move(link: Path, targets: list[Path], policy: Path) -> list[float]:
+    """The inputs-share limit of `policy` in a fresh process after `link` is pointed at each
+    target in turn (as `ln -sfn` does)."""
+    limits = []
+    for target in targets:
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        fresh_process()
+        limits.append(api.load_policy(policy).rules["inputs-share"].rule.require.limit)
+    return limits
+
+
+def test_a_policy_read_through_a_folder_link_follows_the_link(ws, folder, tmp_path):
+    """`current -> releases/v2`: the overlay files are the same bytes, but their base is not.
+    The entry recorded the base where the link pointed when it was written."""
+    v1, v2 = release(tmp_path / "v1", 0.2), release(tmp_path / "v2", 0.5)
+    current = tmp_path / "current"
+    assert limits_as_links_move(current, [v1, v2, v1], current / "overlay.yaml") == \
+        [0.2, 0.5, 0.2]
+
+
+def test_a_base_named_through_a_link_follows_the_link(ws, folder, tmp_path):
+    """`extends: base.yaml`, a link re-pointed from one base policy to another."""
+    v1 = release(tmp_path / "r", 0.2, "extends: base.yaml\nname: o\n")
+    (v1 / "policy-b.yaml").write_text((v1 / "policy.yaml").read_text().replace(
+        "limit: 0.2}", "limit: 0.5}", 1))
+    age(v1 / "policy-b.yaml")
+    assert limits_as_links_move(v1 / "base.yaml", [v1 / "policy.yaml", v1 / "policy-b.yaml"],
+                                v1 / "overlay.yaml") == [0.2, 0.5]
+
+
+def test_a_catalog_named_through_a_link_follows_the_link(ws, folder, tmp_path):
+    """`indicators: catalog.yaml`, a link re-pointed to a catalog that renames an indicator
+    the policy reads: the policy must be checked against the catalog the link names now."""
+    root = release(tmp_path / "r", 0.2)
+    (root / "policy.yaml").write_text((root / "policy.yaml").read_text().replace(
+        "indicators: indicators.yaml", "indicators: catalog.yaml", 1))
+    (root / "renamed.yaml").write_text((root / "indicators.yaml").read_text().replace(
+        "china_import_share:", "china_imports_share:", 1))
+    for path in root.iterdir():
+        age(path)
+    assert limits_as_links_move(root / "catalog.yaml", [root / "indicators.yaml"],
+                                root / "policy.yaml") == [0.2]
+    (root / "catalog.yaml").unlink()
+    (root / "catalog.yaml").symlink_to(root / "renamed.yaml")
+    fresh_process()
+    with pytest.raises(InputError) as caught:
+        api.load_policy(root / "policy.yaml")
+    assert "china_import_share" in str(caught.value)
+
+
 def test_a_corrupt_or_truncated_entry_is_rebuilt(ws, folder):
     expected = api.load_policy(ws.policy_path).hash
     for entry in folder.glob("*.pickle"):
