@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.catalog import did_you_mean
-from engine.errors import InputError, Problem
+from engine.errors import InputError, Problem, shown
 from engine.load import Document, Path_, check_file_name, load_yaml
 from engine.models import (
     Changes,
@@ -188,6 +188,7 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
 
 
 def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:
+    check_mergeable(base)
     merge = _Merge(base)
     raw = doc.data
     for key in ("name", "title", "version", "description", "indicators"):
@@ -207,6 +208,44 @@ def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled
         blame_dropped_tiers(merge, raw["tiers"], doc)
     catalog_from = doc.path if "indicators" in raw else base.catalog_from
     return merge.result(doc.path, (doc.path, *base.chain), catalog_from)
+
+
+MAP_SECTIONS = ("sources", "groups", "scoring", "remedies")
+
+
+def check_mergeable(base: Assembled) -> None:
+    """A base is validated once the overlay is merged into it, each problem at its own line;
+    but merging walks its sections first, so a base whose `rules:` is not a list of mappings
+    with text ids (or whose `sources:` is not a mapping...) would crash it. Those are refused
+    first, as validation would word them."""
+    if not isinstance(base.data, dict):
+        raise base.error((), f"expected a mapping of keys at the top, got {shown(base.data)}")
+    problems: list[Problem] = []
+    for section in (*LIST_SECTIONS, "tiers"):
+        problems += _list_problems(base, section, base.data.get(section))
+    for section in MAP_SECTIONS:
+        value = base.data.get(section)
+        if value is not None and not isinstance(value, dict):
+            problems += base.error((section,), f"{section}: expected a mapping, got "
+                                               f"{shown(value)}").problems
+    if problems:
+        raise InputError(problems)
+
+
+def _list_problems(base: Assembled, section: str, value: Any) -> list[Problem]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return base.error((section,), f"{section}: expected a list, got {shown(value)}").problems
+    problems: list[Problem] = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            problems += base.error((section, i), f"{section}[{i}]: expected a mapping, got "
+                                                 f"{shown(entry)}").problems
+        elif not isinstance(entry.get("id", ""), str):
+            problems += base.error((section, i, "id"), f"{section}[{i}].id: expected text, got "
+                                                       f"{shown(entry['id'])}").problems
+    return problems
 
 
 def blame_dropped_tiers(merge: _Merge, tiers: Any, doc: Document) -> None:

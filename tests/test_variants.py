@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from conftest import assert_input_error
+from conftest import assert_input_error, dump_yaml
 
 from engine import api
 from engine.compare import compare
@@ -121,6 +121,35 @@ def test_a_file_name_holding_a_nul_byte_is_bad_input_at_its_line(ws, text, line,
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
     assert_input_error(caught.value, path, line, col, "a file name cannot hold a NUL byte")
+
+
+@pytest.mark.parametrize(("section", "written", "line", "col", "message"), [
+    ("rules", "5", 1, 8, "rules: expected a list, got 5"),
+    ("rules", "[5]", 1, 9, "rules[0]: expected a mapping, got 5"),
+    ("rules", "[{id: [a]}]", 1, 14, "rules[0].id: expected text, got a list of 1 item"),
+    ("tiers", "abc", 1, 8, "tiers: expected a list, got 'abc'"),
+    ("sources", "[s1]", 1, 10, "sources: expected a mapping, got a list of 1 item"),
+    ("scoring", "5", 1, 10, "scoring: expected a mapping, got 5"),
+])
+def test_a_base_of_the_wrong_shape_is_bad_input_at_its_own_line(ws, section, written, line,
+                                                                 col, message):
+    """Merging walked the base's sections before anything validated them: a base whose
+    `rules:` is 5 (or a list of numbers, or sources a list) crashed the merge (exit 3)."""
+    data = ws.policy_data()
+    data.pop(section, None)
+    base = ws.write("base.yaml", f"{section}: {written}\n" + dump_yaml(data))
+    path = _overlay(ws, "sources: {s2: {title: t}}\nscoring: {unknowns: credit}\n"
+                        "change: {tiers: {good: {min_score: 70}}}\n", base=base.name)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, base, line, col, message)
+
+
+def test_an_overlay_of_a_file_that_is_not_a_mapping_is_bad_input(ws):
+    base = ws.write("base.yaml", "- a\n- b\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(_overlay(ws, "", base=base.name))
+    assert_input_error(caught.value, base, 1, 1, "expected a mapping of keys at the top")
 
 
 def test_a_misspelt_shipped_policy_gets_a_suggestion(ws):
