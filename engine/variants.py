@@ -22,6 +22,7 @@ from engine.errors import InputError, Problem, shown
 from engine.load import Document, Path_, check_file_name, load_yaml
 from engine.models import (
     Changes,
+    Dated,
     Overlay,
     RuleChange,
     ScoringChange,
@@ -522,8 +523,14 @@ def terms_for(data: dict[str, Any], code: str, day: dt.date) -> list[int]:
 
 
 def in_force(entry: dict[str, Any], day: dt.date) -> bool:
-    """Whether a dated entry (plain data: a rule, a term) is in force on `day`."""
-    return in_force_between(entry.get("effective"), entry.get("expires"), day)
+    """Whether a dated entry (plain data: a rule, a term) is in force on `day`. Its dates are
+    read as validation read them: "2026-06-01" in quotes, or a midnight timestamp, is that day
+    (compared as written, text or a datetime against a date raised TypeError)."""
+    dates = (entry.get("effective"), entry.get("expires"))
+    if any(d is not None and type(d) is not dt.date for d in dates):
+        dated = Dated.model_validate({"effective": dates[0], "expires": dates[1]})
+        dates = (dated.effective, dated.expires)
+    return in_force_between(*dates, day)
 
 
 def with_terms(base: Assembled, indexes: list[int], terms: list[Any]) -> tuple[Assembled,

@@ -541,6 +541,20 @@ def test_a_dated_rule_added_by_a_term_follows_its_own_dates(ws):
     assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["extra"] == "violated"
 
 
+@pytest.mark.parametrize("written", ['"2026-06-01"', "2026-06-01T00:00:00"])
+def test_a_date_written_in_quotes_or_as_midnight_counts_as_that_day(ws, written):
+    """Validation reads "2026-06-01" (and a midnight timestamp) as the day; the dates a term
+    and the rules it brings are judged by were read from the plain data and compared text (or
+    a datetime) with a date: exit 3 for any partner the term covers."""
+    body = TERMS.replace("effective: 2026-01-01", 'effective: "2026-01-01"').replace(
+        "require: {indicator: rerouting_share",
+        f"effective: {written}, require: {{indicator: rerouting_share")
+    path = _overlay(ws, body)
+    assert "extra" not in _status(_card(ws, path, day=dt.date(2026, 3, 1)))
+    assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["extra"] == "violated"
+    assert _card(ws, path, day=dt.date(2025, 12, 31)).terms == ()
+
+
 def test_variants_of_a_policy_stay_bounded(ws, monkeypatch):
     monkeypatch.setattr(api, "MAX_VARIANTS", 3)
     compiled = api.load_policy(ws.policy_path)
