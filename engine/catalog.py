@@ -114,8 +114,8 @@ def _fits(kind: IndicatorType, value: Any) -> bool:
     """A yes/no, date or country code of its shape (an enum or set of the wrong shape: no)."""
     if kind == IndicatorType.BOOL:
         return isinstance(value, bool)
-    if kind == IndicatorType.DATE:
-        return isinstance(value, dt.date)
+    if kind == IndicatorType.DATE:     # a datetime (2025-05-01T00:00:00) is a date to isinstance
+        return type(value) is dt.date  # but cannot be compared with one
     if kind == IndicatorType.COUNTRY:
         return isinstance(value, str) and _ISO3.match(value) is not None
     return False

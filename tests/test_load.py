@@ -6,6 +6,7 @@ files) and the first model checks that catch YAML 1.1 surprises (NaN, dates; `1e
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -306,6 +307,32 @@ def test_the_octal_and_base_60_traps_leading_zeros_and_colons_stay_text(tmp_path
 def test_a_count_written_with_a_leading_zero_is_refused_as_written_not_read_as_octal(ws):
     _profile_error(ws, "eapa_case_count: 047", 20,
                    "eapa_case_count: expected a count (a whole number, 0 or more), got '047'")
+
+
+def test_a_date_figure_with_a_time_is_refused_not_compared_with_a_date(ws):
+    """YAML reads 2025-05-01T00:00:00 as a datetime, which is a date to isinstance(): the check
+    let it through, and the explanation compared it with the rule's date limit (exit 3)."""
+    from engine import api
+
+    catalog = ws.catalog_data()
+    catalog["indicators"]["exit_date"] = {"label": "Exit date", "type": "date",
+                                          "description": "d", "source": "s"}
+    policy = ws.policy_data()
+    policy["indicators"] = ws.write_catalog(catalog)
+    policy["rules"].append({"id": "exit-early", "demand": "inputs", "title": "t",
+                            "rationale": "r", "sources": ["s1"], "require": {
+                                "indicator": "exit_date", "comparison": "at_most",
+                                "limit": dt.date(2025, 6, 1)}})
+    compiled = ws.compile(policy)
+    good = ws.write_profile("partner: {code: VNM}\nindicators:\n  exit_date: 2025-05-01\n")
+    card = api.evaluate_partner(compiled, api.load_partner(good, compiled.catalog))
+    assert {f.rule: f.status.value for f in card.findings}["exit-early"] == "satisfied"
+    timed = ws.write_profile("partner: {code: VNM}\nindicators:\n"
+                             "  exit_date: 2025-05-01T00:00:00\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(timed, compiled.catalog)
+    assert_input_error(caught.value, timed, 3, 14, "exit_date: expected a date written "
+                       "YYYY-MM-DD, got the date 2025-05-01T00:00:00")
 
 
 def test_yes_and_no_stay_text_through_a_catalog_and_profile(ws):
