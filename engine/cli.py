@@ -327,11 +327,15 @@ def docs(
 
 
 def _folder(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
+    # os.path: Path.exists and Path.mkdir raise for a name longer than a file's
+    if os.path.exists(path) and not os.path.isdir(path):
         raise InputError.at(path, "is a file; --output needs a folder for docs")
     if not path.parent.is_dir():
         raise InputError.at(path, f"folder {path.parent} does not exist")
-    path.mkdir(exist_ok=True)
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputError.at(path, f"cannot create the folder ({exc.strerror or exc})") from None
     return path
 
 

@@ -10,6 +10,7 @@ cannot drift from either. Shares the page shell and style of the HTML report (en
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def build(compiled: CompiledPolicy, features: Path | None = None,
           results: Path | None = None) -> str:
     """The page for a policy: scenarios from `features` (default: the `features/` folder of the
     policy's checkout, if there is one), pass or fail from a cucumber JSON `results` file."""
-    if features is not None and not features.is_dir():
+    if features is not None and not os.path.isdir(features):    # Path.is_dir raises if too long
         raise InputError.at(features, "is not a folder of .feature files")
     folder = features or (sc.features_dir_for(compiled.path) if compiled.path else None)
     return render(compiled, folder, sc.load_results(results) if results else None)

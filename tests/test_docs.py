@@ -136,6 +136,17 @@ def test_the_cli_writes_index_html_and_exits_2_on_bad_input_leaving_nothing(
     assert not other.exists()
 
 
+@pytest.mark.parametrize("option", ["--features", "--output"])
+def test_a_folder_name_longer_than_any_is_bad_input(run_cli, fixture_dir, tmp_path, option):
+    """Path.is_dir() and Path.exists() raise, not answer no, for a name over 255 bytes."""
+    long = tmp_path / ("f" * 300)
+    args = {"--features": ["--output", tmp_path / "site", "--features", long],
+            "--output": ["--output", long]}[option]
+    done = run_cli("docs", "--policy", fixture_dir / "policy.yaml", *args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(str(long)) and "Traceback" not in done.stderr
+
+
 def test_the_shipped_policy_documents_every_rule_with_a_scenario():
     """The shipped features specify every shipped rule, so the page shows a scenario for each
     (test_feature_coverage checks the names; this checks the page finds them)."""
