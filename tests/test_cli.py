@@ -726,3 +726,23 @@ def test_the_garbage_collector_runs_while_a_command_works_and_is_on_after(monkey
         assert caught.value.code == code
         assert gc.isenabled()
     assert seen == [True]
+
+
+@pytest.mark.parametrize(("name", "code"), [("Republic of Korea", "KOR"),
+                                            ("Korea, Republic of", "KOR"),
+                                            ("México", "MEX"), (" Mexico ", "MEX"),
+                                            ("viet nam", "VNM"), ("MX", "MEX")])
+def test_a_country_is_found_by_any_of_its_names_as_written(run_cli, name, code):
+    """'Republic of Korea' is South Korea's official name: pycountry's fuzzy search alone
+    answers PRK (North Korea) for it, which would be the wrong country had it a profile. Case,
+    accents, spaces and the comma order of 'Korea, Republic of' do not matter."""
+    done = run_cli("evaluate", name, "-f", "json", "--no-remedies")
+    assert done.returncode == 0, done.stderr
+    assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == [code]
+
+
+def test_a_name_of_two_countries_names_neither(run_cli):
+    done = run_cli("evaluate", "Korea")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Korea: unknown partner")
+    _no_traceback(done)
