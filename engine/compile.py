@@ -469,7 +469,13 @@ class _Compiler:
             self.fail(cmp, f"arithmetic compares with a number, not {limit!r}")
             return None
         constants = [t.value for t in _literals(term)] + [limit]
-        if any(too_large(c) for c in constants if isinstance(c, int | float)):
+        word = next((c for c in constants if isinstance(c, bool) or
+                     not isinstance(c, int | float)), None)
+        if word is not None:           # `x + true` would count true as 1; `x + 'a'` fails
+            written = str(word).lower() if isinstance(word, bool) else repr(word)
+            self.fail(cmp, f"arithmetic works on numbers, not {written}")
+            return None
+        if any(too_large(c) for c in constants):
             self.fail(cmp, "a number in this condition is too large to compare (over 1e300)")
             return None
         for name in cx.refs(term):

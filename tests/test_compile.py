@@ -102,6 +102,16 @@ def test_a_text_indicator_in_arithmetic_is_refused(ws):
     assert "'bri_status' is enum, not a number: no arithmetic" in message
 
 
+@pytest.mark.parametrize(("require", "word"), [("china_import_share + true <= 1", "true"),
+                                               ("china_import_share * 'abc' <= 1", "'abc'"),
+                                               ("2 - [1, 2] >= china_import_share", "(1, 2)")])
+def test_a_literal_that_is_no_number_in_arithmetic_is_refused(ws, require, word):
+    """`x + true` would count true as 1, and `x * 'abc'` failed only when evaluated (an
+    internal error): both are refused where they are written."""
+    message = _refused_data(ws, _with_require(ws, require))
+    assert f"arithmetic works on numbers, not {word}" in message
+
+
 def test_an_enum_value_not_in_the_list_is_refused_with_did_you_mean(ws):
     path = _edited(ws, "limit: [exited, none]}", "limit: [exited, nonee]}")
     assert_input_error(_refused(path), path, 37, None,
