@@ -148,9 +148,16 @@ def _unchanged(path: str, real: str, digest: str | None) -> bool:
 
 
 # A file changed while its value was being built would be recorded with its new digest and
-# the old value. So an entry is not written when one of its files was modified this close to
-# the start of the build (as git treats "racily clean" files); the next run writes it.
+# the old value. So an entry is not written when one of its files changed this close to the
+# start of the build (as git treats "racily clean" files); the next run writes it. Changed by
+# its inode's change time as well as its modification time: `cp -p`, `tar x` or `touch -d`
+# set an old mtime on new bytes, but no one can set ctime, which any write or rename renews.
 RACY_SECONDS = 2.0
+
+
+def _changed_since(path: str, moment: float) -> bool:
+    info = os.stat(path)
+    return max(info.st_mtime, info.st_ctime) > moment
 
 
 def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path],
@@ -158,7 +165,7 @@ def _write(folder: Path, entry: Path, value: object, files: Iterable[str | Path]
     """Written whole or not at all (a temporary file renamed over the entry)."""
     try:
         paths = [str(path) for path in files]
-        if any(os.stat(path).st_mtime > started - RACY_SECONDS for path in paths):
+        if any(_changed_since(path, started - RACY_SECONDS) for path in paths):
             return
         record = [(path, os.path.realpath(path), _digest(path)) for path in paths]
         data = pickle.dumps((FORMAT, record, value), protocol=pickle.HIGHEST_PROTOCOL)

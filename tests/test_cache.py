@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import CATALOG_FILE, POLICY_FILE
 
-from engine import api, yamlparse
+from engine import api, cache, yamlparse
 from engine.errors import InputError
 
 
 @pytest.fixture
 def folder(ws, tmp_path: Path, monkeypatch) -> Path:
     """A private cache folder; the workspace's files are dated an hour back, as files are when
-    a user runs them (a file modified seconds before a build is not cached: see below)."""
+    a user runs them. A file changed seconds before a build is not cached (see below): by its
+    change time too, which no one can set back, so the window is narrowed to what is changed
+    once a build has started; the racy tests change files during the build."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("TRADEPOLICY_CACHE", str(folder))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.0)
     for path in ws.root.iterdir():
         age(path)
     return folder
@@ -195,15 +199,60 @@ def test_a_corrupt_or_truncated_entry_is_rebuilt(ws, folder):
     assert api.load_policy(ws.policy_path).hash == expected      # and written whole again
 
 
-def test_a_file_modified_during_its_build_is_not_cached_until_the_next_run(ws, folder):
+def _changing_during_the_build(monkeypatch, path: Path, change: Callable[[Path], None]) -> None:
+    """The next policy build reads its files, then `path` changes before the cache records
+    the files' digests: the race an entry must not be written in."""
+    build = api._policy_to_keep
+    pending = [change]
+
+    def changing(policy_path):
+        value = build(policy_path)
+        while pending:
+            pending.pop()(path)
+        return value
+
+    monkeypatch.setattr(api, "_policy_to_keep", changing)
+
+
+def test_a_file_modified_during_its_build_is_not_cached_until_the_next_run(ws, folder,
+                                                                          monkeypatch):
     """Its digest, taken after the build, could be of content the build never read."""
-    ws.policy_path.write_text(ws.policy_path.read_text() + "\n")      # modified just now
+    _changing_during_the_build(monkeypatch, ws.policy_path,
+                               lambda p: p.write_text(p.read_text() + "\n"))
     api.load_policy(ws.policy_path)
     assert [p.name for p in folder.glob("*.pickle")] == []
-    age(ws.policy_path)
     fresh_process()
     api.load_policy(ws.policy_path)
     assert len(list(folder.glob("*.pickle"))) == 1
+
+
+def test_a_file_changed_seconds_before_its_build_is_not_cached(ws, folder, monkeypatch):
+    """Within RACY_SECONDS of the build a file's times cannot tell a change the build missed
+    from one it read (a coarse clock, a copy in progress); dated back an hour, its change
+    time still says it was just written."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", 2.0)
+    ws.policy_path.write_text(ws.policy_path.read_text() + "\n")
+    age(ws.policy_path)
+    api.load_policy(ws.policy_path)
+    assert [p.name for p in folder.glob("*.pickle")] == []
+
+
+def test_a_file_replaced_during_its_build_by_one_dated_earlier_is_not_cached(ws, folder,
+                                                                            monkeypatch):
+    """`cp -p`, `tar x` or `touch -d` give new bytes an old modification time; had the build
+    read the old bytes, an entry recorded with the new bytes' digest would serve the old
+    value for as long as the file stays as it is. Its change time is new, so no entry."""
+    def replace_keeping_an_old_date(path: Path) -> None:
+        info = path.stat()
+        path.write_text(path.read_text().replace("limit: 0.2}", "limit: 0.25}", 1))
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+    _changing_during_the_build(monkeypatch, ws.policy_path, replace_keeping_an_old_date)
+    api.load_policy(ws.policy_path)
+    assert [p.name for p in folder.glob("*.pickle")] == []
+    fresh_process()
+    rule = api.load_policy(ws.policy_path).policy.rules[0]
+    assert rule.require.limit == 0.25
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_cache(ws, tmp_path, monkeypatch):
