@@ -223,7 +223,7 @@ _NETWORKS_LOCK = threading.Lock()
 
 def network_key(rulesets: list[tuple[str, dict[str, Any]]]) -> Shards:
     """What a network is: each ruleset's name and engine JSON. Policies that compile to the
-    same rules (a sweep of a weight or a tier bound, the same file compiled again) share one
+    same rules (the same file compiled again, a variant changing only weights or tiers) share one
     network, and the JSON is written once, for the key and the engine both."""
     return tuple((name, engine_json(rules)) for name, rules in rulesets)
 
