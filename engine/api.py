@@ -17,7 +17,7 @@ from engine.catalog import check_profile, did_you_mean, profile_problems
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
-from engine.load import check_file_name, load_yaml
+from engine.load import check_file_name, file_in_folder, load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
 from engine.results import (
     DemandScore,
@@ -247,21 +247,16 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
 
 
 def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:
-    """The catalog a policy names, which must sit in the policy's own folder tree: a policy
-    never reads a file outside what the user pointed at. The path is the name as written, not
-    where it leads now (see variants.base_of)."""
+    """The catalog a policy names, which must sit in the policy's own folder tree
+    (load.file_in_folder), as written."""
     if not named:
         return None
     check_file_name(named, doc, ("indicators",))
     folder = Path(policy_path).resolve().parent
-    candidate = (folder / named).resolve()
-    if not candidate.is_relative_to(folder):
-        raise doc.error(("indicators",), f"catalog '{named}' is outside the policy's folder "
-                        f"{folder}; copy it next to the policy or leave 'indicators' out to "
-                        "use the shipped catalog")
-    if not os.path.isfile(folder / named):    # as it is read; False, not raising, if too long
-        raise doc.error(("indicators",), f"catalog file not found: {folder / named}")
-    return folder / named
+    return file_in_folder(folder, named, doc, ("indicators",),
+                          f"catalog '{named}' is outside the policy's folder {folder}; copy it "
+                          "next to the policy or leave 'indicators' out to use the shipped "
+                          "catalog", "catalog file")
 
 
 def load_partner(arg: str | Path, catalog: Catalog | None = None) -> Partner:

@@ -105,6 +105,22 @@ def check_file_name(named: str, doc: Document, loc: Path_) -> None:
         raise doc.error(loc, "a file name cannot hold a NUL byte (written \\0)")
 
 
+def file_in_folder(folder: Path, named: str, doc: Document, loc: Path_, outside: str,
+                   what: str) -> Path:
+    """The file a document names at `loc` (`extends:`, `indicators:`) by a path relative to
+    `folder`, whose tree it may not leave: a policy never reads a file outside what the user
+    pointed at. Returned as written, not where it leads now, so that the chain and the disk
+    cache record the name (the cache checks where each path leads). `outside` says how to
+    mend a name that leaves the folder; `what` the file is, for 'not found'."""
+    if not (folder / named).resolve().is_relative_to(folder):
+        raise doc.error(loc, outside)
+    # as it is read (sub/.. needs sub); os.path answers False where Path raises for a name
+    # longer than a file's
+    if not os.path.isfile(folder / named):
+        raise doc.error(loc, f"{what} not found: {folder / named}")
+    return folder / named
+
+
 def load_yaml(path: str | Path) -> Document:
     """Parse one strict YAML file into a Document."""
     path = Path(path)

@@ -95,9 +95,9 @@ def _code_for_name(name: str) -> str | None:
     code = _country_names().get(_plain_name(name))
     if code is not None:
         return code
+    written = name.strip()
     try:
-        matches = pycountry.countries.search_fuzzy(name.strip()) if len(name.strip()) > 3 \
-            else []
+        matches = pycountry.countries.search_fuzzy(written) if len(written) > 3 else []
     except LookupError:     # search_fuzzy raises, rather than returning [], when nothing matches
         return None
     return matches[0].alpha_3 if len(matches) == 1 else None

@@ -416,7 +416,7 @@ def _solve(term: cx.Term, name: str, target: float, values: dict[str, Any]) -> f
     if other is None:
         return None
     inner = _invert(term.op, target, other, inside_left)
-    if inner is None or not math.isfinite(inner):
+    if inner is None:                 # cx.arithmetic: None, never an infinity
         return None
     return _solve(term.left if inside_left else term.right, name, inner, values)
 

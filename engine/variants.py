@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.catalog import did_you_mean
 from engine.errors import InputError, Problem, shown
-from engine.load import Document, Path_, check_file_name, load_yaml
+from engine.load import Document, Path_, check_file_name, file_in_folder, load_yaml
 from engine.models import (
     Changes,
     Dated,
@@ -167,9 +167,7 @@ def assemble(path: str | Path, shipped: Path, _trail: tuple[Path, ...] = ()) -> 
 
 def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
     """`extends:` names a shipped policy (`us-china-alignment`) or a file in the overlay's own
-    folder tree (the same confinement as `indicators:`). The path is the name as written, not
-    where it leads now: the chain then records it, so a disk cache entry notices when a link
-    on the way is moved to another base (engine.cache checks where each path leads)."""
+    folder tree (load.file_in_folder, as for `indicators:`), returned as written."""
     check_file_name(named, doc, ("extends",))
     if "/" not in named and not named.endswith((".yaml", ".yml")):
         candidate = shipped / f"{named}.yaml"
@@ -179,13 +177,9 @@ def base_of(here: Path, named: str, shipped: Path, doc: Document) -> Path:
         raise doc.error(("extends",), f"no shipped policy named '{named}'",
                         hint=did_you_mean(named, known) or f"shipped: {', '.join(known)}")
     folder = here.parent
-    candidate = (folder / named).resolve()
-    if not candidate.is_relative_to(folder):
-        raise doc.error(("extends",), f"'{named}' is outside the overlay's folder {folder}; "
-                        "copy the base next to the overlay, or name a shipped policy")
-    if not os.path.isfile(folder / named):      # as it is read (sub/.. needs sub)
-        raise doc.error(("extends",), f"base policy not found: {folder / named}")
-    return folder / named
+    return file_in_folder(folder, named, doc, ("extends",),
+                          f"'{named}' is outside the overlay's folder {folder}; copy the base "
+                          "next to the overlay, or name a shipped policy", "base policy")
 
 
 def apply_overlay(base: Assembled, overlay: Overlay, doc: Document) -> Assembled:
