@@ -102,7 +102,7 @@ def _load_policy(path: Path) -> CompiledPolicy:
     # one shipped folder.
     shipped = locate.data_dir("policies").resolve()
     compiled = cache.cached(f"policy\0{shipped}", path, lambda: _policy_to_keep(path),
-                            _policy_files)
+                            _policy_files, CompiledPolicy)
     # the base files' contents are what was compiled (the cache checked them); their stamps
     # now are what later loads in this process compare with
     compiled.source_stamps = tuple((p, _stamp_of(Path(p))) for p in compiled.source.chain[1:])
@@ -269,7 +269,7 @@ def _partner_at(path: Path, catalog: Catalog | None) -> Partner:
     # against the catalog runs every time (the catalog may differ), and reads the file for
     # positions only when it has something to report
     profile = cache.cached("profile", path, lambda: parse(Profile, load_yaml(path)),
-                           lambda _: [path])
+                           lambda _: [path], Profile)
     catalog = catalog or load_catalog()
     if profile_problems(profile, catalog):
         check_profile(profile, catalog, load_yaml(path))

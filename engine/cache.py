@@ -11,8 +11,9 @@ matter only one way: an entry is not written when one of its files was modified 
 of the build, since its digest might then be of content the build never read.)
 
 The cache can make a run faster, never different and never failing: an entry that cannot be
-read, is corrupt, comes from other code or is stale, and a folder that cannot be written, all
-mean building as if there were no cache. Errors are never cached (build raises first).
+read, is corrupt, holds the wrong kind of value, comes from other code or is stale, and a
+folder that cannot be written, all mean building as if there were no cache. Errors are never
+cached (build raises first).
 
 TRADEPOLICY_CACHE names the folder (default: $XDG_CACHE_HOME/tradepolicy, else
 ~/.cache/tradepolicy, and none when there is no home folder); TRADEPOLICY_CACHE=off turns the
@@ -46,9 +47,10 @@ _ENGINE = Path(__file__).parent
 
 
 def cached(what: str, path: Path, build: Callable[[], T],
-           files: Callable[[T], Iterable[str | Path]]) -> T:
+           files: Callable[[T], Iterable[str | Path]], kind: type[T]) -> T:
     """The value `build()` gives for the file at `path`, from the cache when none of the
-    `files(value)` it was built from has changed since; built (and kept) otherwise."""
+    `files(value)` it was built from has changed since; built (and kept) otherwise. An entry
+    holding anything but a `kind` is a miss (a pickle put there by hand, say)."""
     folder = cache_folder()
     if folder is None or not _private(folder):
         return build()
@@ -57,7 +59,7 @@ def cached(what: str, path: Path, build: Callable[[], T],
     except OSError:         # a relative path, and the working folder was deleted under us
         return build()
     found = _read(entry)
-    if found is not None:
+    if isinstance(found, kind):
         return found
     started = time.time()
     value = build()

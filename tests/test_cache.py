@@ -8,6 +8,7 @@ as a new CLI run would, so the next load can only come from the disk (or from th
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -395,3 +396,14 @@ def test_an_overlay_extending_by_name_follows_the_working_folders_shipped_policy
     compiled = api.load_policy(overlay)
     assert (limit, compiled.rules["inputs-china-import-share"].rule.require.limit) == (0.2, 0.3)
     assert api.stamp(compiled).chain == (str(overlay), "us-china-alignment (shipped)")
+
+
+def test_an_entry_holding_another_kind_of_value_is_rebuilt(ws, folder):
+    """A well-formed, fresh entry whose value is not what the loader builds (a pickle put in
+    the user's own cache by hand or by another tool) is a miss, not an internal error."""
+    expected = api.load_policy(ws.policy_path).hash
+    for entry in folder.glob("*.pickle"):
+        layout, files, _ = pickle.loads(entry.read_bytes())
+        entry.write_bytes(pickle.dumps((layout, files, {"not": "a compiled policy"})))
+    fresh_process()
+    assert api.load_policy(ws.policy_path).hash == expected
