@@ -268,11 +268,16 @@ def _partner_at(path: Path, catalog: Catalog | None) -> Partner:
     # the validated profile comes from the disk cache when its file is unchanged; the check
     # against the catalog runs every time (the catalog may differ), and reads the file for
     # positions only when it has something to report
-    profile = cache.cached("profile", path, lambda: parse(Profile, load_yaml(path)),
-                           lambda _: [path], Profile)
+    read: list = []              # the parsed file, when this run parsed it
+
+    def build() -> Profile:
+        read.append(load_yaml(path))
+        return parse(Profile, read[0])
+
+    profile = cache.cached("profile", path, build, lambda _: [path], Profile)
     catalog = catalog or load_catalog()
-    if profile_problems(profile, catalog):
-        check_profile(profile, catalog, load_yaml(path))
+    if found := profile_problems(profile, catalog):
+        check_profile(profile, catalog, read[0] if read else load_yaml(path), found)
     return Partner(profile, str(path))
 
 

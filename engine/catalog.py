@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from engine.errors import InputError, Problem, shown
+from engine.errors import SHOWN_PER_FILE, InputError, Problem, shown
 from engine.load import Document
 from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile
 
@@ -25,10 +25,13 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def check_profile(profile: Profile, catalog: Catalog, doc: Document) -> None:
-    """Every indicator known, every value of its catalog type; all problems at once."""
+def check_profile(profile: Profile, catalog: Catalog, doc: Document,
+                  found: list[tuple[tuple[str, ...], bool, str, str | None]] | None = None) -> None:
+    """Every indicator known, every value of its catalog type; all problems at once.
+    `found`: profile_problems(profile, catalog), when the caller has it."""
     problems = []
-    for where, key, message, hint in profile_problems(profile, catalog):
+    for where, key, message, hint in profile_problems(profile, catalog) if found is None \
+            else found:
         line, col = doc.mark(where, key=key)
         problems.append(Problem(doc.path, line, col, message, hint))
     if problems:
@@ -42,8 +45,11 @@ def profile_problems(profile: Profile,
     for name, raw in profile.indicators.items():
         indicator = catalog.indicators.get(name)
         if indicator is None:
-            found.append((("indicators", name), True, f"unknown indicator '{name}'",
-                          did_you_mean(name, catalog.indicators.keys())))
+            # a did-you-mean costs a fuzzy match against the catalog; past what a report shows
+            # of one file it is never read (and 90,000 of them took a minute)
+            hint = did_you_mean(name, catalog.indicators.keys()) \
+                if len(found) < SHOWN_PER_FILE else None
+            found.append((("indicators", name), True, f"unknown indicator '{name}'", hint))
             continue
         if raw is None:
             found.append((("indicators", name), False,

@@ -81,12 +81,21 @@ class EngineError(RuntimeError):
     made impossible). Never shown as the user's fault."""
 
 
+SHOWN_PER_FILE = 50     # a file with more problems is likely not the kind it was taken for
+
+
 def render_problems(problems: list[Problem], *, context: bool = True) -> str:
     """Problems for a terminal: `path:line:col: message`, then the line and a caret under the
-    column (as compilers do), so a drafter sees the spot without opening the file."""
+    column (as compilers do), so a drafter sees the spot without opening the file. The first
+    SHOWN_PER_FILE of each file are shown, then how many more there are: 90,000 unknown names
+    (a data file passed as a profile) would otherwise scroll past as 270,000 lines."""
     lines: list[str] = []
     cache: dict[str, list[str] | None] = {}
+    per_file: dict[str, int] = {}
     for problem in problems:
+        per_file[problem.path] = seen = per_file.get(problem.path, 0) + 1
+        if seen > SHOWN_PER_FILE:
+            continue
         lines.append(str(problem))
         source = _source_line(problem, cache) if context else None
         if source is not None:
@@ -94,6 +103,9 @@ def render_problems(problems: list[Problem], *, context: bool = True) -> str:
             lines.append(f"{number}{source}")
             lines.append(" " * (len(number) - 2) + "| " + " " * max((problem.col or 1) - 1, 0)
                          + "^")
+    lines += [f"{path}: {count - SHOWN_PER_FILE:,} more problems not shown (the first "
+              f"{SHOWN_PER_FILE} are above)" for path, count in per_file.items()
+              if count > SHOWN_PER_FILE]
     return "\n".join(lines)
 
 

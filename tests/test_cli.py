@@ -20,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import tradepolicy_command
 from jsonschema import Draft202012Validator
 
@@ -751,4 +752,23 @@ def test_a_name_of_two_countries_names_neither(run_cli):
     done = run_cli("evaluate", "Korea")
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("Korea: unknown partner")
+    _no_traceback(done)
+
+
+def test_a_file_with_thousands_of_problems_shows_the_first_fifty_and_counts_the_rest(
+        run_cli, fixture_dir):
+    """A data file passed as a profile (here 5,000 names the catalog does not know): each is
+    a problem, but the report shows 50 with their lines, and says how many more there are."""
+    data = yaml.safe_load((fixture_dir / "VNM.yaml").read_text())
+    data["indicators"].update({f"not_an_indicator_{i}": 1 for i in range(5000)})
+    profile = fixture_dir / "big.yaml"
+    profile.write_text(yaml.safe_dump(data, sort_keys=False))
+    done = run_cli("evaluate", profile, "--policy", fixture_dir / "policy.yaml")
+    assert done.returncode == 2
+    reported = [line for line in done.stderr.splitlines() if "unknown indicator" in line]
+    assert len(reported) == 50
+    assert reported[0].startswith(f"{profile}:") and "'not_an_indicator_0'" in reported[0]
+    assert done.stderr.rstrip().endswith(
+        f"{profile}: 4,950 more problems not shown (the first 50 are above)")
+    assert done.stdout == ""
     _no_traceback(done)
