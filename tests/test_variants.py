@@ -699,3 +699,42 @@ def test_an_unknown_fixed_figure_in_an_overlay_is_blamed_on_the_overlay(ws):
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
     assert_input_error(caught.value, path, 4)
+
+
+def _cells(out: str, index: int) -> list[str]:
+    """Column `index` of each table row (a row's lines joined, folds undone by dropping the
+    spaces rich pads with)."""
+    rows: list[list[str]] = []
+    for line in out.splitlines():
+        parts = line.split("│")
+        if len(parts) < 3:
+            rows.append([])                  # a rule between rows, or the table's edges
+            continue
+        if not rows:
+            rows.append([])
+        rows[-1].append(parts[index].strip())
+    return ["".join(r) for r in rows if r]
+
+
+def test_compare_and_sweep_tables_fit_an_80_column_terminal(run_cli):
+    """Both tables were 160 wide whatever the terminal, so an 80-column one wrapped every line
+    and broke the borders. They follow COLUMNS as evaluate's does; the causes of a change keep
+    most of the room and read whole, and a sweep's strip of 31 steps stays on one line."""
+    from engine import locate
+
+    example = locate.data_dir("policies") / "examples" / "deal-terms.yaml"
+    compared = run_cli("compare", "GBR", "MEX", "--against", example, env={"COLUMNS": "80"})
+    swept = run_cli("sweep", "--param", "aligned.min_score=70:100:1", "GBR", "MEX",
+                    env={"COLUMNS": "80"})
+    for done in (compared, swept):
+        assert done.returncode == 0, done.stderr
+        assert max(map(len, done.stdout.splitlines())) <= 80, done.stdout
+    causes = "".join(_cells(compared.stdout, 6)).replace(" ", "")
+    as_json = json.loads(run_cli("compare", "GBR", "MEX", "--against", example, "-f",
+                                 "json").stdout)
+    rules = [c["rule"] for p in as_json["partners"] for c in p["causes"] if c.get("rule")]
+    assert rules and all(f"{rule}:" in causes for rule in rules), compared.stdout
+    strips = [line.split("│")[2].strip() for line in swept.stdout.splitlines()
+              if line.startswith(("│ GBR", "│ MEX"))]
+    assert len(strips) == 2 and all(len(s) == 31 and set(s) <= set("ACWN·") for s in strips), \
+        swept.stdout

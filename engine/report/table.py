@@ -21,7 +21,7 @@ STYLE = {Verdict.VIOLATED: "bold red", Verdict.SATISFIED: "green",
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
     out = io.StringIO()
     # markup off: every string printed is data (names, titles, values), never a style
-    console = Console(file=out, width=width or _width(), force_terminal=color,
+    console = Console(file=out, width=width or terminal_width(), force_terminal=color,
                       no_color=not color, highlight=False, soft_wrap=False, markup=False)
     console.print(text.policy_line(report.policy))
     if len(report.scorecards) > 1:
@@ -31,7 +31,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     return out.getvalue()
 
 
-def _width() -> int:
+def terminal_width() -> int:
     """The terminal's width (COLUMNS wins), kept between 80 and 160 columns."""
     return max(80, min(shutil.get_terminal_size((120, 24)).columns, 160))
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from engine.report import text, variants_html
 from engine.report.json_ import policy_block
 from engine.report.markdown import escape
+from engine.report.table import terminal_width
 from engine.results import PolicyStamp
 from engine.variant_results import Comparison, PartnerChange, Standing, Sweep, SweepRow
 
@@ -53,7 +54,7 @@ def _changed(comparison: Comparison) -> list[PartnerChange]:
 def _console(color: bool) -> tuple[Console, io.StringIO]:
     out = io.StringIO()
     # markup off: every string printed is data (names, titles, messages), never a style
-    return Console(file=out, width=160, force_terminal=color, no_color=not color,
+    return Console(file=out, width=terminal_width(), force_terminal=color, no_color=not color,
                    highlight=False, soft_wrap=False, markup=False), out
 
 
@@ -67,12 +68,18 @@ def _comparison_table(comparison: Comparison, color: bool) -> str:
     console.print(f"{len(changed)} of {len(comparison.partners)} partners change.")
     if changed:
         table = Table(show_lines=True)
-        for column in ("partner", "before", "after", "Δ score", "tier", "because"):
-            table.add_column(column, overflow="fold")
+        for column, share in (("partner", 2), ("before", 2), ("after", 2), ("Δ score", None),
+                              ("tier", None), ("because", 5)):
+            table.add_column(column, overflow="fold", ratio=share)
         for c in changed:
             table.add_row(f"{c.code} {c.name}", _standing(c.before), _standing(c.after),
                           _delta(c), "changes" if c.tier_changed else "same",
                           "\n".join(text.cause_lines(c)))
+        # too wide for the terminal: the columns share its width by those ratios, the causes
+        # (the longest text) getting most, so a rule id is not cut in three (rich applies
+        # ratios only to an expanded table, which otherwise pads every column to the width)
+        natural = console.measure(table, options=console.options.update_width(10_000)).maximum
+        table.expand = natural > console.width
         console.print(table)
     return out.getvalue()
 
@@ -126,8 +133,11 @@ def _sweep_table(result: Sweep, color: bool) -> str:
     console.print(f"Sweep {result.parameter} over {len(values)} values from {values[0]:g} to "
                   f"{values[-1]:g}; tier at each value: {_legend(result)}")
     table = Table()
-    for column in ("partner", "tiers", "flips"):
-        table.add_column(column, overflow="fold")
+    table.add_column("partner", overflow="fold")
+    # one letter per value: kept on one line while it takes at most half the width, so that
+    # the flips wrap first and the steps stay readable as a strip
+    table.add_column("tiers", overflow="fold", no_wrap=len(values) <= console.width // 2)
+    table.add_column("flips", overflow="fold")
     for row in result.rows:
         table.add_row(f"{row.code} {row.name}", _strip(result, row),
                       "\n".join(text.flip_text(f) for f in row.flips) or "no change")
