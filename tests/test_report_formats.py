@@ -363,3 +363,26 @@ def test_every_format_marks_an_invented_figure_the_remedy_moves(ws):
     assert (f'<td>{invented.shown_current} <span class="tag-illustrative">illustrative</span>'
             f'</td>') in remedy
     assert f"<td>{real.shown_current}</td>" in remedy
+
+
+@pytest.mark.parametrize("cells", [74, 75, 120])
+def test_a_partner_name_too_long_for_the_panel_border_opens_the_panel_whole(report, cells):
+    """The panel's top border held '{code} {name}' and rich cut what did not fit. A title that
+    fits the 80-column border (74 cells) stays there; a longer name opens the panel, whole,
+    under a border naming the code alone."""
+    from dataclasses import replace
+
+    from engine.report import table
+
+    card = report.scorecards[0]
+    name = ("Republic of the Long Name " * 6)[:cells - len(card.code) - 2] + "x"
+    out = table.render(replace(report, scorecards=(replace(card, name=name),)), width=80)
+    top = next(line for line in out.splitlines() if line.startswith("╭"))
+    assert len(top) == 80
+    if cells <= 74:
+        assert f"{card.code} {name}" in top
+    else:
+        assert top.startswith(f"╭─ {card.code} ─") and name not in top
+        inside = " ".join(line[1:-1].strip() for line in out.splitlines()
+                          if line.startswith("│ ") and "│" not in line[1:-1])
+        assert " ".join(name.split()) in " ".join(inside.split())

@@ -27,7 +27,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     if len(report.scorecards) > 1:
         console.print(_overview(report))
     for card in report.scorecards:
-        console.print(_scorecard(card))
+        console.print(_scorecard(card, console.width))
     return out.getvalue()
 
 
@@ -52,10 +52,17 @@ def _overview(report: Report) -> Table:
     return table
 
 
-def _scorecard(card: Scorecard) -> Panel:
+def _scorecard(card: Scorecard, width: int) -> Panel:
     head = Text.assemble((f"Score {text.score_text(card)}", "bold"), "   tier ",
                          (text.tier_text(card), "bold"), f"   coverage {card.coverage:.0%}")
     lines = [head, Text(f"Outcome: {text.outcome_text(card.outcome, card.tier)}")]
+    # a Panel reads a str title as markup whatever the console says: pass it as Text. A name
+    # too long for the panel's top border would be cut there: it opens the panel instead
+    name = text.one_line(card.name)
+    title = Text(f"{card.code} {name}")
+    if title.cell_len > width - 6:                    # the border's corners and dashes
+        title = Text(card.code)
+        lines.insert(0, Text(name, style="bold"))
     if card.outcome and card.outcome.note:
         lines.append(Text(f"  {card.outcome.note}", style="dim"))
     lines.append(Text(f"Findings: {text.counts_text(card)}"))
@@ -63,9 +70,8 @@ def _scorecard(card: Scorecard) -> Panel:
         lines.append(Text(f"Terms in force for {card.code}: {', '.join(card.terms)}"))
     lines.append(Text("Demands: " + " · ".join(
         f"{d.demand} {'—' if d.score is None else f'{d.score:g}'}" for d in card.demands)))
-    # a Panel reads a str title as markup whatever the console says: pass it as Text
-    return Panel(Group(*lines, _findings(card), *_remedy(card)),
-                 title=Text(f"{card.code} {text.one_line(card.name)}"), title_align="left")
+    return Panel(Group(*lines, _findings(card), *_remedy(card)), title=title,
+                 title_align="left")
 
 
 def _remedy(card: Scorecard) -> list:
