@@ -29,6 +29,8 @@ from pydantic import (
 ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
 NAME = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+# a file named by a policy (`indicators:`, `extends:`): an empty name is a mistake, not "none"
+FILE_NAME = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
 Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | dt.date
 
@@ -438,7 +440,7 @@ class Policy(Strict):
     title: StrictStr
     version: StrictStr
     description: StrictStr
-    indicators: StrictStr | None = None
+    indicators: FILE_NAME | None = None
     sources: dict[ID, Source] = Field(min_length=1)
     scoring: Scoring = Field(default_factory=Scoring)
     groups: dict[ID, list[ISO3]] = Field(default_factory=dict)
@@ -647,12 +649,12 @@ class Overlay(Strict):
     Lists add (new ids only), maps add or replace by key, `change` edits by id, `tiers` replaces
     the whole table."""
 
-    extends: StrictStr
+    extends: FILE_NAME
     name: ID
     title: StrictStr | None = None
     version: StrictStr | None = None
     description: StrictStr | None = None
-    indicators: StrictStr | None = None
+    indicators: FILE_NAME | None = None
     sources: dict[ID, Source] = Field(default_factory=dict)
     scoring: ScoringChange | None = None
     groups: dict[ID, list[ISO3]] = Field(default_factory=dict)

@@ -92,6 +92,9 @@ TEXT_CASES: dict[str, str | bytes] = {
     # YAML's "\0" writes a NUL byte, which no file name holds: Path.resolve() raises ValueError
     "overlay-base-nul": 'extends: "base\\0.yaml"\nname: v\n',
     "policy-catalog-nul": _policy_with("\nsources:", '\nindicators: "c\\0.yaml"\nsources:'),
+    # an empty name is a mistake, not "no catalog" (the shipped one was used) or "no base"
+    "policy-catalog-empty": _policy_with("\nsources:", '\nindicators: ""\nsources:'),
+    "overlay-base-empty": 'extends: ""\nname: v\n',
     "overlay-unknown-rule":
         "extends: us-china-alignment\nname: v\nchange:\n  rules:\n    nope: {limit: 1}\n",
     "overlay-bad-limit": "extends: us-china-alignment\nname: v\nchange:\n  rules:\n"
