@@ -76,9 +76,15 @@ def read_text(path: Path) -> str:
         raise InputError.at(path, f"file is too large ({info.st_size:,} bytes > "
                                   f"{MAX_FILE_BYTES:,} allowed)")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            # read up to the bound whatever the size said: a file in /proc or /sys says 0,
+            # and a file that grows after the stat would otherwise be read whole
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError.at(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError.at(path, f"file is too large (more than {MAX_FILE_BYTES:,} bytes "
+                                  "allowed)")
     return _decode(path, raw)
 
 

@@ -257,6 +257,26 @@ def test_the_size_limit_is_inclusive(tmp_path, monkeypatch):
         load_yaml(over)
 
 
+def test_a_file_whose_size_says_less_than_it_holds_is_read_only_up_to_the_limit(
+        tmp_path, monkeypatch):
+    """A file in /proc or /sys reports size 0 whatever it holds, and a file may grow after its
+    size was checked: the read itself stops at the limit."""
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 10)
+    path = tmp_path / "grows.yaml"
+    path.write_text("a: 1\n")
+    real_stat = os.stat
+
+    def stat_then_grow(target, *args, **kwargs):
+        info = real_stat(target, *args, **kwargs)
+        if str(target) == str(path):
+            path.write_text("a: " + "1" * 100 + "\n")
+        return info
+
+    monkeypatch.setattr(load.os, "stat", stat_then_grow)
+    with pytest.raises(InputError, match="file is too large"):
+        load_yaml(path)
+
+
 # --- nesting ----------------------------------------------------------------------------------
 
 def test_deep_flow_nesting_is_an_input_error_not_a_recursion_error(tmp_path):
