@@ -738,3 +738,23 @@ def test_compare_and_sweep_tables_fit_an_80_column_terminal(run_cli):
               if line.startswith(("│ GBR", "│ MEX"))]
     assert len(strips) == 2 and all(len(s) == 31 and set(s) <= set("ACWN·") for s in strips), \
         swept.stdout
+
+
+def test_an_unchanged_score_reads_0_not_plus_0(ws):
+    """A partner whose verdicts or outcome change but not its score read 'Δ +0', as a gain."""
+    from dataclasses import replace
+
+    base = api.load_policy(ws.policy_path)
+    partner = api.load_partner(ws.vnm_path, base.catalog)
+    found = compare(api.load_policy(ws.policy_path, ("inputs-share.limit=0.4",)), base,
+                    [partner], DAY)
+    change = found.partners[0]
+    change = replace(change, after=replace(change.after, score=change.before.score))
+    found = replace(found, partners=(change,))
+    assert change.changed and change.score_delta == 0
+    row = _one_row(render_comparison(found, "markdown"),
+                   "| partner | before | after | Δ score | because |")
+    assert row.split(" | ")[3] == "0"
+    assert "│ 0 " in render_comparison(found, "table")
+    html = render_comparison(found, "html")
+    assert '<span aria-hidden="true">=</span> 0</span>' in html, html

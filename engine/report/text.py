@@ -181,6 +181,11 @@ def remedy_note(plan: RemedyPlan) -> str:
 
 # --- compare and sweep, in the words every format uses -----------------------------------------
 
+def delta_text(delta: float) -> str:
+    """A score change, signed: '+7.1', '-1.8', and '0' for none ('+0' read as a gain)."""
+    return f"{delta:+g}" if delta else "0"
+
+
 def cause_lines(change: PartnerChange) -> list[str]:
     """Why a partner moved between two policies: each rule whose verdict or weight changed,
     then what no rule explains (terms, an outcome table)."""

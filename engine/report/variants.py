@@ -44,7 +44,7 @@ def _standing(s: Standing) -> str:
 
 def _delta(change: PartnerChange) -> str:
     d = change.score_delta
-    return "—" if d is None else f"{d:+g}"
+    return "—" if d is None else text.delta_text(d)
 
 
 def _changed(comparison: Comparison) -> list[PartnerChange]:

@@ -81,7 +81,7 @@ def _delta(c: PartnerChange) -> Html:
         return el("span", "—")
     arrow, css = ("▲", "up") if d > 0 else ("▼", "down") if d < 0 else ("=", "")
     tier = " tier changes" if c.tier_changed else ""
-    return el("span", el("span", arrow, aria_hidden="true"), f" {d:+g}{tier}",
+    return el("span", el("span", arrow, aria_hidden="true"), f" {text.delta_text(d)}{tier}",
               class_=css or None)
 
 
