@@ -27,8 +27,8 @@ def test_rules_words_tier_outcomes_as_the_reports_do(deal_terms):
 
 
 def test_a_terms_limit_reads_in_the_unit_of_the_indicator_it_sets(deal_terms):
-    assert "      changes inputs-steel-share: limit 10%, weight 2\n" in \
-        describe.rules_text(deal_terms)
+    assert "      changes inputs-steel-share: limit 10%, weight 2, title Chinese share of steel " \
+        "imports at most 10% (UK deal term)\n" in describe.rules_text(deal_terms)
 
 
 @pytest.mark.parametrize(("rule", "words"), [
@@ -60,7 +60,8 @@ def test_explain_says_when_a_rule_is_in_force_and_what_a_violation_costs(shipped
 
 @pytest.mark.parametrize(("rule", "words"), [
     ("inputs-steel-share",
-     "changed by term uk-epd-steel (from 2025-06-16) for GBR: limit 10%, weight 2\n"),
+     "changed by term uk-epd-steel (from 2025-06-16) for GBR: limit 10%, weight 2, title Chinese "
+     "share of steel imports at most 10% (UK deal term)\n"),
     ("inputs-usmca-steel-melt-pour",
      "excepted by mex-melt-pour-transition for MEX, granted 2025-07-01, expires 2026-12-31\n"),
 ])

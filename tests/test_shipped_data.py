@@ -1,5 +1,6 @@
-"""The shipped data is honest: every figure in partners/ says where it comes from, and every real
-figure is the one its source gives (shared/DOMAIN.md).
+"""The shipped data is honest: every figure in partners/ says where it comes from, every real
+figure is the one its source gives (shared/DOMAIN.md), and every rule a partner faces states the
+limit it applies.
 
 Unlike the unit tests (which read only tests/fixtures), these read the shipped policies/ and
 partners/: they are checks on the data a reader sees, not on the engine.
@@ -7,6 +8,8 @@ partners/: they are checks on the data a reader sees, not on the engine.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from engine import api, locate
 from engine.models import Figure
 
 PARTNERS = sorted(locate.shipped_partners())
+POLICIES = [locate.default_policy(),
+            *sorted((locate.data_dir("policies") / "examples").glob("*.yaml"))]
 
 # Every real (sourced) figure in partners/, as shared/DOMAIN.md gives it: section 5 unless noted.
 # (partner, indicator): (value, year, source). A sourced figure not listed here names a source
@@ -113,3 +118,26 @@ def test_a_figure_domain_md_did_not_find_stays_missing(indicator):
         figure = figures.get(indicator)
         assert figure is None or figure.value is None, f"{code} {indicator}: not found in " \
             f"DOMAIN.md section 5, but the profile gives {figure.value!r}"
+
+
+# "at most 25%", "at least 40%", "At most $5bn", "At most 20 announced ..."
+_STATED = re.compile(r"\bat (?:most|least) (\$?\d+(?:\.\d+)?\s*(?:%|bn)?)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.stem)
+def test_a_rule_s_title_states_the_limit_the_partner_faces(policy):
+    """A title that names a limit names the one applied, for every partner: a term or an
+    overlay that changes a limit changes the title with it."""
+    compiled = api.load_policy(policy)
+    day = dt.date.today()
+    wrong = []
+    for path in PARTNERS:
+        card = api.evaluate_partner(compiled, api.load_partner(str(path), compiled.catalog), day)
+        for finding in card.findings:
+            stated = _STATED.findall(finding.title)
+            if len(stated) != 1 or len(finding.checks) != 1 or not finding.checks[0].limit_shown:
+                continue
+            said, applied = stated[0].replace(" ", ""), finding.checks[0].limit_shown
+            if said != applied.replace(" ", ""):
+                wrong.append(f"{card.code} {finding.rule}: title says {said}, limit {applied}")
+    assert wrong == []
