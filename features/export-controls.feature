@@ -6,9 +6,10 @@ Feature: Do not be a channel for China to escape US export controls
   aligns Cambodia's export controls with US measures case by case on US request and promises help
   with Entity List and SDN designations (seen in summary only, parts unverified); the Thailand and
   Viet Nam frameworks of the same day promise export-control cooperation without a binding text.
-  Those two limits come from the Cambodian text, and holding Thailand and Viet Nam to it is this
-  model's reading; the floor asked of every partner, following the multilateral regimes, is
-  illustrative. Alignment is ordered none, multilateral_regimes, case_by_case, all_us_unilateral.
+  Those two limits come from the Cambodian text. Holding Thailand and Viet Nam to case-by-case
+  alignment, and every partner to the Entity List pledge, is this model's reading: no other text
+  reviewed commits a partner to either. The floor asked of every partner, following the
+  multilateral regimes, is illustrative. Alignment is ordered none, multilateral_regimes, case_by_case, all_us_unilateral.
   Cambodia's two commitments are the only real figures here; every other partner's is
   illustrative, and Thailand's were not found.
 
