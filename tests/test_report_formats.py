@@ -386,3 +386,21 @@ def test_a_partner_name_too_long_for_the_panel_border_opens_the_panel_whole(repo
         inside = " ".join(line[1:-1].strip() for line in out.splitlines()
                           if line.startswith("│ ") and "│" not in line[1:-1])
         assert " ".join(name.split()) in " ".join(inside.split())
+
+
+def test_the_overview_states_each_tariffs_status(report):
+    """The overview's tariff column read '40%' or '100%' alone, as if in force, where the
+    outcome is struck down or only threatened (the panel and the HTML said so, the overview of
+    the table and the markdown did not)."""
+    from engine.report import markdown, table
+
+    statuses = {c.code: c.outcome.status.replace("_", " ") for c in report.scorecards}
+    assert all(c.outcome for c in report.scorecards)
+    out = table.render(report, width=160)
+    rows = [line for line in out.split("╭")[0].splitlines() if line.startswith("│ ")]
+    md = markdown.render(report)
+    for card in report.scorecards:
+        said = f"{card.outcome.tariff_rate:g}% ({statuses[card.code]})"
+        assert any(row.startswith(f"│ {card.code}") and said in row for row in rows), rows
+        assert any(line.startswith(f"| {card.code}") and said in line
+                   for line in md.splitlines()), md

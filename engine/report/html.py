@@ -390,4 +390,4 @@ def _score(value: float | None) -> str:
 
 def _tariff(card: Scorecard) -> str:
     o = card.outcome
-    return f"{o.tariff_rate:g}% ({o.status.replace('_', ' ')})" if o else "—"
+    return text.tariff_text(o.tariff_rate, o.status) if o else "—"

@@ -40,7 +40,8 @@ def _score(card: Scorecard) -> str:
 
 
 def _tariff(card: Scorecard) -> str:
-    return f"{card.outcome.tariff_rate:g}%" if card.outcome else "—"
+    o = card.outcome
+    return text.tariff_text(o.tariff_rate, o.status) if o else "—"
 
 
 # `&` too, so an entity in the text (`&amp;`) is shown as written, not decoded; `~` strikes out

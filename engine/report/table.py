@@ -40,13 +40,14 @@ def _overview(report: Report) -> Table:
     table = Table(title="Overview", title_justify="left")
     # overflow fold everywhere: a narrow terminal wraps an id onto the next line, never cuts it
     for column in ("partner", "score", "tier", "tariff", "coverage", "violated", "unknown"):
-        table.add_column(column, justify="right" if column != "partner" and column != "tier"
-                         else "left", overflow="fold")
+        table.add_column(column, justify="left" if column in ("partner", "tier", "tariff")
+                         else "right", overflow="fold")
     for card in report.scorecards:
         table.add_row(f"{card.code} {text.one_line(card.name)}",
                       "—" if card.score is None else f"{card.score:g}",
                       text.tier_text(card),
-                      f"{card.outcome.tariff_rate:g}%" if card.outcome else "—",
+                      text.tariff_text(card.outcome.tariff_rate, card.outcome.status)
+                      if card.outcome else "—",
                       f"{card.coverage:.0%}", str(card.counts["violated"]),
                       str(card.counts["unknown"]))
     return table

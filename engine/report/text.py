@@ -42,6 +42,12 @@ def tier_text(card: Scorecard) -> str:
     return f"{card.tier_title} [{card.tier}]{flag}"
 
 
+def tariff_text(rate: float, status: str) -> str:
+    """A rate with its status, '15% (struck down)': a bare '15%' or '100%' reads as in force,
+    and most of the shipped outcomes were struck down or only threatened."""
+    return f"{rate:g}% ({status.replace('_', ' ')})"
+
+
 def outcome_text(outcome: Outcome | None, tier: str | None = None) -> str:
     if outcome is None and tier is not None:
         return "no tariff outcome on record for this tier on the evaluation date"

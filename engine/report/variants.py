@@ -38,7 +38,8 @@ def render_sweep(result: Sweep, fmt: str, *, color: bool = False) -> str:
 
 def _standing(s: Standing) -> str:
     score = "no score" if s.score is None else f"{s.score:g}"
-    tariff = "" if s.tariff_rate is None else f", {s.tariff_rate:g}%"
+    tariff = "" if s.tariff_rate is None else \
+        f", {text.tariff_text(s.tariff_rate, s.outcome_status or 'status not recorded')}"
     return f"{score} {s.tier or 'unrated'}{tariff}"
 
 

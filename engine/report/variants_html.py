@@ -68,7 +68,7 @@ def comparison(found: Comparison) -> str:
 def _standing(s: Standing) -> Html:
     score = "no score" if s.score is None else f"{s.score:g}"
     tariff = "no tariff on record" if s.tariff_rate is None else \
-        f"{s.tariff_rate:g}% ({(s.outcome_status or '').replace('_', ' ')})"
+        text.tariff_text(s.tariff_rate, s.outcome_status or "status not recorded")
     return el("span", el("strong", score), " · ", s.tier or "unrated", el("br"),
               el("span", tariff, class_="small"),
               el("br") if s.terms else None,
