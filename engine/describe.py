@@ -105,17 +105,33 @@ def _terms_lines(compiled: CompiledPolicy) -> list[str]:
 
 
 def change_text(compiled: CompiledPolicy, rule_id: str, change: Any) -> str:
-    """What a term changes in a rule, a limit in its indicator's unit: 'limit 10%, weight 2'."""
+    """What a term changes in a rule, a limit in its indicator's unit: 'limit 10%; weight 2'."""
     parts = []
-    for key, value in change.model_dump(exclude_unset=True).items():
+    for key in type(change).model_fields:          # in the order the model declares them
+        if key not in change.model_fields_set:
+            continue
+        value = getattr(change, key)
         if key == "limit":
             parts.append(f"limit {_limit_text(compiled, rule_id, None, value)}")
         elif key == "limits":
             parts += [f"limit {_limit_text(compiled, rule_id, name, v)} for {name}"
                       for name, v in value.items()]
         else:
-            parts.append(f"{key} {value}")
-    return ", ".join(parts)
+            parts.append(f"{key.replace('_', ' ')} {_field_words(key, value, compiled)}")
+    return "; ".join(parts)             # a value may hold commas (a list, a title)
+
+
+def _field_words(key: str, value: Any, compiled: CompiledPolicy) -> str:
+    """A changed rule field in words, as the rule's own description says it."""
+    if key == "require":
+        return f"'{condition_text(cx.parse_condition(value, ()), compiled.catalog)}'"
+    if key == "applies_to":
+        return scope_text(value, compiled.catalog)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, str):
+        return " ".join(value.split())           # a folded rationale on one line
+    return str(getattr(value, "value", value))    # an enum (severity) by its value
 
 
 def _limit_text(compiled: CompiledPolicy, rule_id: str, name: str | None, value: Any) -> str:

@@ -27,7 +27,7 @@ def test_rules_words_tier_outcomes_as_the_reports_do(deal_terms):
 
 
 def test_a_terms_limit_reads_in_the_unit_of_the_indicator_it_sets(deal_terms):
-    assert "      changes inputs-steel-share: limit 10%, weight 2, title Chinese share of steel " \
+    assert "      changes inputs-steel-share: limit 10%; weight 2; title Chinese share of steel " \
         "imports at most 10% (UK deal term)\n" in describe.rules_text(deal_terms)
 
 
@@ -60,7 +60,7 @@ def test_explain_says_when_a_rule_is_in_force_and_what_a_violation_costs(shipped
 
 @pytest.mark.parametrize(("rule", "words"), [
     ("inputs-steel-share",
-     "changed by term uk-epd-steel (from 2025-06-16) for GBR: limit 10%, weight 2, title Chinese "
+     "changed by term uk-epd-steel (from 2025-06-16) for GBR: limit 10%; weight 2; title Chinese "
      "share of steel imports at most 10% (UK deal term)\n"),
     ("inputs-usmca-steel-melt-pour",
      "excepted by mex-melt-pour-transition for MEX, granted 2025-07-01, expires 2026-12-31\n"),
@@ -73,3 +73,21 @@ def test_explain_says_nothing_of_dates_or_variants_a_rule_does_not_have(shipped)
     text = describe.rule_text(shipped, "inputs-china-import-share")
     for absent in ("in force:", "when violated:", "applies to:", "changed by", "excepted by"):
         assert absent not in text
+
+
+def test_a_terms_other_changes_read_as_words_not_python(ws):
+    """A term changing a rule's sources, scope, requirement, severity or (folded) rationale was
+    printed as Python data: "sources ['s1', 's2']", "applies_to {'partners': [...]}", "require
+    {... <Comparison.AT_MOST: 'at_most'> ...}", and a rationale's line break broke the line."""
+    (ws.root / "o.yaml").write_text(
+        "extends: policy.yaml\nname: o\nsources:\n  s2: {title: Other}\n"
+        "terms:\n  - id: t1\n    title: t\n    partners: [VNM]\n"
+        "    sources: [s1]\n    change:\n      rules:\n        inputs-share:\n"
+        "          severity: high\n          rationale: \"two\\nlines\"\n"
+        "          sources: [s1, s2]\n          applies_to: {partners: [VNM, THA]}\n"
+        "          require: {indicator: china_import_share, comparison: at_most, limit: 0.3}\n")
+    text = describe.rules_text(api.load_policy(ws.root / "o.yaml"))
+    line = next(x for x in text.splitlines() if "changes inputs-share:" in x)
+    assert line.split(": ", 1)[1] == (
+        "severity high; rationale two lines; sources s1, s2; applies to partners VNM, THA; "
+        "require 'Chinese share of imports is at most 30%'")

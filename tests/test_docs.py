@@ -172,5 +172,5 @@ def test_an_overlay_page_shows_a_terms_limit_in_its_indicators_unit():
 
     compiled = api.load_policy(locate.data_dir("policies") / "examples" / "deal-terms.yaml")
     page = living.build(compiled)
-    assert "<code>inputs-steel-share</code>: limit 10%, weight 2" in page
+    assert "<code>inputs-steel-share</code>: limit 10%; weight 2" in page
     assert "limit 0.1" not in page
