@@ -404,3 +404,24 @@ def test_the_overview_states_each_tariffs_status(report):
         assert any(row.startswith(f"│ {card.code}") and said in row for row in rows), rows
         assert any(line.startswith(f"| {card.code}") and said in line
                    for line in md.splitlines()), md
+
+
+def test_every_format_says_when_a_quoted_figure_has_no_source(report):
+    """A bare value (`eapa_case_count: 14`, no source, not marked illustrative) was quoted in
+    the findings like a sourced figure (here in the transshipment-risk chain): nothing told a
+    reader it is neither a fact with a source nor an invented one. The same figure with its
+    provenance (the fixture VNM) is not flagged."""
+    from engine.report import table
+
+    xxa = next(c for c in report.scorecards if c.code == "XXA")
+    quoting = [f.rule for f in xxa.findings if "eapa_case_count" in f.observed or any(
+        "eapa_case_count" in b.observed for b in f.because)]
+    assert quoting == ["ts-risk"]
+    note = "no source given: EAPA cases"
+    page, md = html_report.render(report), markdown.render(report)
+    start = page.index('id="XXA-ts-risk"')
+    assert note in page[start:page.index('<div class="finding', start)]
+    assert note in next(line for line in md[md.index("## XXA"):].splitlines()
+                        if "| `ts-risk` (" in line)
+    assert " ".join(table.render(report, width=160).split()).count(note) == 1
+    assert page.count(note) == 1 and md.count(note) == 1      # not for VNM's sourced count

@@ -229,7 +229,7 @@ def finding_block(card: Scorecard, f: Finding, figures: dict[str, Observation],
               el("p", f.message),
               [el("p", note, class_="small note") for note in text.finding_notes(f)],
               el("p", invented, class_="small illustrative") if
-              (invented := text.illustrative_note(f, figures)) else None,
+              (invented := text.provenance_note(f, figures)) else None,
               [check_view(c, words=len(f.checks) > 1) for c in f.checks
                if len(f.checks) > 1 or _numeric(c)],
               because_list(f.because),

@@ -104,7 +104,7 @@ def _finding_row(f: Finding, figures: dict[str, Observation]) -> str:
             margin = f"{sign}{check.margin_shown or abs(check.margin)}"
     chain = (_cell(line.strip()) for line in text.because_lines(f.because))
     notes = (_cell(note) for note in text.finding_notes(f))
-    invented = text.illustrative_note(f, figures)
+    invented = text.provenance_note(f, figures)
     why = " ".join([_cell(f.message), *chain, *notes, *([f"*{_cell(invented)}*"] if invented
                                                          else [])])
     return (f"| {text.MARK[f.status]} | `{f.rule}` ({f.demand}) | {_cell(observed)} |"

@@ -113,7 +113,7 @@ def _findings(card: Scorecard) -> Table:
             why.append("\n" + line, style="dim")
         for note in text.finding_notes(f):
             why.append("\n" + note, style="italic")
-        invented = text.illustrative_note(f, figures)
+        invented = text.provenance_note(f, figures)
         if invented:
             why.append(f"\n{invented}", style="italic")
         why.append(f"\nsources: {', '.join(f.sources)}", style="dim italic")

@@ -107,21 +107,34 @@ def finding_notes(finding: Finding) -> list[str]:
 def illustrative_figures(finding: Finding, figures: dict[str, Observation]) -> list[str]:
     """Labels of the invented figures (marked illustrative) a finding quotes, directly or in
     the derived facts it rests on: every report that quotes one must say it is invented."""
+    return _quoted_labels(finding, figures, lambda p: p is not None and p.illustrative)
+
+
+def unsourced_figures(finding: Finding, figures: dict[str, Observation]) -> list[str]:
+    """Labels of the figures a finding quotes that are neither invented nor sourced (a bare
+    value, or one with a year only): not to be read as a fact any more than an invented one."""
+    return _quoted_labels(finding, figures,
+                          lambda p: p is None or not (p.illustrative or p.source))
+
+
+def _quoted_labels(finding: Finding, figures: dict[str, Observation], marked) -> list[str]:
     names = [*finding.observed, *_chain_figures(finding.because)]
     labels = [o.label for name in names
               if (o := figures.get(name.partition(".")[0])) is not None
-              and o.provenance is not None and o.provenance.illustrative]
+              and o.value is not None and marked(o.provenance)]
     return list(dict.fromkeys(labels))
 
 
-def illustrative_note(finding: Finding, figures: dict[str, Observation]) -> str:
-    """'illustrative (invented) figures: A; B' for the invented figures a finding quotes, or ''.
-    The table, markdown and HTML print it under the finding's words, the same in each."""
+def provenance_note(finding: Finding, figures: dict[str, Observation]) -> str:
+    """'illustrative (invented) figures: A; B' for the invented figures a finding quotes, and
+    'no source given: C' for the unsourced ones, or ''. The table, markdown and HTML print it
+    under the finding's words, the same in each."""
     invented = illustrative_figures(finding, figures)
-    if not invented:
-        return ""
-    return f"illustrative (invented) figure{'s' if len(invented) > 1 else ''}: " \
-        f"{'; '.join(invented)}"
+    unsourced = unsourced_figures(finding, figures)
+    parts = [f"illustrative (invented) figure{'s' if len(invented) > 1 else ''}: "
+             f"{'; '.join(invented)}" if invented else "",
+             f"no source given: {'; '.join(unsourced)}" if unsourced else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def _chain_figures(chain: tuple[Because, ...]) -> list[str]:
