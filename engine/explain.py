@@ -532,8 +532,10 @@ def condition_text(node: cx.Node, catalog: Catalog) -> str:
     if isinstance(node, cx.Compare):
         left, op, right = cx.oriented(node)      # 0.1 <= x reads "x is at least 0.1"
         unit = _indicator_of_term(left, catalog)         # -x is in x's unit
-        # a literal beside a figure (or a derived fact) reads as a value, elsewhere as written
-        in_words = isinstance(right, cx.Lit) and (unit is not None or isinstance(left, cx.Ref))
+        # a literal beside a figure (or a derived fact) reads as a value, and a number beside
+        # arithmetic as the findings say it ('at most 1', not '1.0'); elsewhere as written
+        in_words = isinstance(right, cx.Lit) and (unit is not None or isinstance(left, cx.Ref)
+                                                  or _is_number(right.value))
         bound = show(unit, right.value, exact=True) if in_words else _term_text(right, catalog)
         return f"{_term_text(left, catalog)} {_WORDS[op]} {bound}"
     if isinstance(node, cx.Not):

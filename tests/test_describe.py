@@ -91,3 +91,13 @@ def test_a_terms_other_changes_read_as_words_not_python(ws):
     assert line.split(": ", 1)[1] == (
         "severity high; rationale two lines; sources s1, s2; applies to partners VNM, THA; "
         "require 'Chinese share of imports is at most 30%'")
+
+
+def test_a_number_beside_arithmetic_reads_as_the_findings_say_it(ws):
+    """`imports / exports <= 1.0` read 'is at most 1.0' in rules and explain, where its
+    findings say 'exceeds the 1 limit': the same limit in two spellings."""
+    compiled = api.load_policy(ws.policy_path)
+    assert "requires imports from China / exports to the US is at most 1\n".lower() in \
+        describe.rules_text(compiled).lower()
+    finding = next(f for f in ws.evaluate(compiled).findings if f.rule == "ratio")
+    assert "the 1 limit" in finding.message
