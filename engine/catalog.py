@@ -85,7 +85,8 @@ def kind_text(indicator: Indicator) -> str:
 
 _KIND_TEXT = {
     IndicatorType.SHARE: "a share from 0 to 1 (36.5% is 0.365)",
-    IndicatorType.SHARE_CHANGE: "a change of share as a fraction (5 points down is -0.05)",
+    IndicatorType.SHARE_CHANGE: "a change of share as a fraction from -1 to 1 (5 points down is "
+                                "-0.05)",
     IndicatorType.RATIO: "a ratio (a number)",
     IndicatorType.NUMBER: "a number",
     IndicatorType.COUNT: "a count (a whole number, 0 or more)",
@@ -144,6 +145,9 @@ def _numeric_problem(indicator: Indicator, value: Any) -> str | None:
         return f"expected a whole number >= 0, got {shown(value)}"
     if kind == IndicatorType.SHARE and not 0 <= value <= 1:
         return f"a share is a fraction from 0 to 1 (36.5% is 0.365), got {shown(value)}"
+    if kind == IndicatorType.SHARE_CHANGE and not -1 <= value <= 1:
+        return ("a change of a share is a signed fraction from -1 to 1 (3 points up is 0.03), "
+                f"got {shown(value)}")
     if kind == IndicatorType.USD_BN and value < 0 and not indicator.signed:
         return f"expected US$ billions >= 0, got {shown(value)}"
     return None

@@ -647,7 +647,7 @@ def _per_field(tests: set[tuple[str, str]]) -> dict[str, int]:
     return counts
 
 
-_SHARE = IndicatorType.SHARE
+_SHARE, _SHARE_CHANGE = IndicatorType.SHARE, IndicatorType.SHARE_CHANGE
 
 
 def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:
@@ -662,6 +662,9 @@ def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[
         _require(not too_large(value), "the limit is too large to compare (over 1e300)")
         if kind == _SHARE and not 0 <= value <= 1:
             raise ValueError(f"a share is a fraction 0..1 (20% is 0.2), not {value}")
+        if kind == _SHARE_CHANGE and not -1 <= value <= 1:
+            raise ValueError("a change of a share is a signed fraction -1..1 (2 points is 0.02), "
+                             f"not {value}")
         return [Leaf(name, op, value)]
     if kind == IndicatorType.BOOL:
         _require(op in ("==", "!=") and isinstance(value, bool),

@@ -281,24 +281,26 @@ def _figure_schema(value: dict[str, Any], label: str) -> dict[str, Any]:
     return {"description": label, "anyOf": [value, figure]}
 
 
+_PLAIN_SCHEMAS = {
+    IndicatorType.SHARE: {"type": "number", "minimum": 0, "maximum": 1},
+    IndicatorType.SHARE_CHANGE: {"type": "number", "minimum": -1, "maximum": 1},
+    IndicatorType.COUNT: {"type": "integer", "minimum": 0},
+    IndicatorType.BOOL: {"type": "boolean"},
+    IndicatorType.DATE: {"type": "string", "format": "date"},
+    IndicatorType.COUNTRY: {"type": "string", "pattern": "^[A-Z]{3}$"},
+}
+
+
 def _value_schema(indicator: Any) -> dict[str, Any]:
     kind = indicator.type
-    if kind == IndicatorType.SHARE:
-        return {"type": "number", "minimum": 0, "maximum": 1}
-    if kind == IndicatorType.COUNT:
-        return {"type": "integer", "minimum": 0}
+    if kind in _PLAIN_SCHEMAS:
+        return dict(_PLAIN_SCHEMAS[kind])
     if kind == IndicatorType.USD_BN and not indicator.signed:
         return {"type": "number", "minimum": 0}
-    if kind == IndicatorType.BOOL:
-        return {"type": "boolean"}
     if kind == IndicatorType.ENUM:
         return {"enum": list(indicator.values)}
     if kind == IndicatorType.SET:
         return {"type": "array", "items": {"enum": list(indicator.values)}, "uniqueItems": True}
-    if kind == IndicatorType.DATE:
-        return {"type": "string", "format": "date"}
-    if kind == IndicatorType.COUNTRY:
-        return {"type": "string", "pattern": "^[A-Z]{3}$"}
     if kind == IndicatorType.SHARE_MAP:
         share = {"type": "number", "minimum": 0, "maximum": 1}
         return {"type": "object", "additionalProperties": False,

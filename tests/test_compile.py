@@ -86,6 +86,43 @@ def test_share_limits_of_exactly_0_and_1_are_accepted(ws, limit):
     assert "inputs-share" in compiled.rules
 
 
+def _with_share_change(ws) -> dict[str, Any]:
+    """The fixture policy over a catalog that also has a share_change indicator."""
+    catalog = ws.catalog_data()
+    catalog["indicators"]["share_change"] = {"label": "Change in the Chinese share",
+                                             "type": "share_change", "description": "d",
+                                             "source": "s"}
+    data = ws.policy_data()
+    data["indicators"] = ws.write_catalog(catalog)
+    return data
+
+
+@pytest.mark.parametrize("require", [
+    {"indicator": "share_change", "comparison": "at_most", "limit": 2},
+    "share_change <= -3"])
+def test_a_share_change_limit_written_in_points_is_refused(ws, require):
+    """A change of a share is a fraction too (+2 points is 0.02): a limit of 2 meant +200
+    points, which no share can move, so the rule held for every partner without a word."""
+    data = _with_share_change(ws)
+    data["rules"][0]["require"] = require
+    assert "a change of a share is a signed fraction -1..1 (2 points is 0.02), not " \
+        in _refused_data(ws, data)
+
+
+def test_a_share_change_written_in_points_in_a_profile_is_refused(ws):
+    from engine import api
+
+    catalog = api.load_catalog(ws.root / _with_share_change(ws)["indicators"])
+    path = ws.write_profile("partner: {code: VNM}\nindicators:\n  share_change: 3\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, catalog)
+    assert_input_error(caught.value, path, 3, 17, "share_change: a change of a share is a "
+                                                  "signed fraction from -1 to 1 (3 points up "
+                                                  "is 0.03), got 3")
+    fine = ws.write_profile("partner: {code: VNM}\nindicators:\n  share_change: -1\n")
+    assert api.load_partner(fine, catalog).profile.figure("share_change").value == -1
+
+
 def test_text_compared_with_a_number_indicator_is_refused(ws):
     path = _edited(ws, "limit: 0.2}", "limit: high}")
     assert_input_error(_refused(path), path, 25, 74,
