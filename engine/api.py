@@ -175,7 +175,7 @@ def _check_exceptions(compiled: CompiledPolicy, doc) -> None:
         {r.id for t in compiled.policy.terms for r in t.rules}
     problems = []
     for i, waiver in enumerate(compiled.policy.exceptions):
-        if waiver.rule not in rules:
+        if waiver.rule not in rules and waiver.rule not in doc.dropped:     # disabled: moot
             problems += doc.error(("exceptions", i, "rule"), f"no rule '{waiver.rule}' to except",
                                   hint=did_you_mean(waiver.rule, sorted(rules))).problems
     if problems:

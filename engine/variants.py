@@ -47,6 +47,9 @@ class Assembled:
     chain: tuple[str, ...] = ()                 # the named file first, its bases after it
     catalog_from: str = ""                      # the file whose `indicators:` is in effect
     problems: tuple[Problem, ...] = ()
+    # rules taken out (`disabled: true`, or not in force that day) -> where that was written:
+    # a term's change to such a rule, or an exception for it, has nothing left to act on
+    dropped: dict[str, tuple[Any, Path_]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Document) -> Assembled:
@@ -96,6 +99,7 @@ class _Merge:
                                 for i, entry in enumerate(base.data.get(section) or [])]
                       for section in LIST_SECTIONS}
         self.problems: list[Problem] = []
+        self.dropped = dict(base.dropped)
 
     def set(self, key: str, value: Any, source: Any, loc: Path_) -> None:
         self.data[key] = copy.deepcopy(value)
@@ -133,7 +137,13 @@ class _Merge:
         data = dict(self.data)
         origins = dict(self.origins)
         for section, items in self.lists.items():
-            kept = [item for item in items if not item.data.pop("disabled", False)]
+            kept = []
+            for item in items:
+                if not item.data.pop("disabled", False):
+                    kept.append(item)
+                elif section == "rules":
+                    self.dropped[str(item.data.get("id"))] = item.parts.get(
+                        ("disabled",), (item.source, item.loc))
             if not kept and section not in self.base.data:
                 continue
             data[section] = [item.data for item in kept]
@@ -141,7 +151,7 @@ class _Merge:
                 origins[(section, i)] = (item.source, item.loc)
                 origins.update({(section, i, *part): at for part, at in item.parts.items()})
         return Assembled(path, data, origins, chain, catalog_from,
-                         (*self.base.problems, *self.problems))
+                         (*self.base.problems, *self.problems), self.dropped)
 
 
 # --- overlays --------------------------------------------------------------------------------
@@ -257,10 +267,17 @@ def blame_dropped_tiers(merge: _Merge, tiers: Any, doc: Document) -> None:
 
 # --- changes by id (overlays, terms and --set) -----------------------------------------------
 
-def apply_changes(merge: _Merge, changes: Changes, raw: dict, source: Any, loc: Path_) -> None:
+def apply_changes(merge: _Merge, changes: Changes, raw: dict, source: Any, loc: Path_, *,
+                  skip_dropped: bool = False) -> None:
+    """Changes by id; `skip_dropped` (a term's) passes over rules the policy took out."""
     for rule_id, change in changes.rules.items():
         at = (*loc, "rules", rule_id)
         item = merge.item("rules", rule_id)
+        if item is None and rule_id in merge.dropped:
+            if not skip_dropped:
+                merge.problem(source, at, f"no rule '{rule_id}' to change: it is disabled "
+                                          f"{_place(*merge.dropped[rule_id])}", key=True)
+            continue
         if item is None:
             merge.problem(source, at, f"no rule '{rule_id}' to change", key=True,
                           hint=did_you_mean(rule_id, merge.ids("rules")))
@@ -277,6 +294,12 @@ def apply_changes(merge: _Merge, changes: Changes, raw: dict, source: Any, loc: 
         for name in tier_change.model_fields_set:
             tiers[index][name] = copy.deepcopy(raw["tiers"][tier_id][name])
             merge.origins[("tiers", index, name)] = (source, (*at, name))
+
+
+def _place(source: Any, loc: Path_) -> str:
+    """'at file:line:col', or 'by --set ...' for a command-line argument."""
+    path, line, col = source.where(loc, key=True)
+    return f"at {path}:{line}:{col}" if line is not None else f"by {path}"
 
 
 def change_rule(merge: _Merge, item: _Item, change: RuleChange, raw: dict, source: Any,
@@ -537,7 +560,8 @@ def with_terms(base: Assembled, indexes: list[int], terms: list[Any]) -> tuple[A
     for index in indexes:
         term, raw = terms[index], base.data["terms"][index]
         at = ("terms", index)
-        apply_changes(merge, term.change, raw.get("change") or {}, base, (*at, "change"))
+        apply_changes(merge, term.change, raw.get("change") or {}, base, (*at, "change"),
+                      skip_dropped=True)
         merge.append("rules", raw.get("rules") or [], base, (*at, "rules"))
         for rule_id in [*term.change.rules, *(r.id for r in term.rules)]:
             shaped.setdefault(rule_id, []).append(term.id)

@@ -571,6 +571,36 @@ def test_an_exception_for_a_rule_not_yet_in_force_is_no_error_that_day(ws):
     assert _status(_card(ws, path, day=dt.date(2026, 6, 1)))["inputs-share"] == "excepted"
 
 
+def test_a_rule_that_terms_and_exceptions_name_can_still_be_disabled(ws, run_cli):
+    """`disabled: true` takes a rule out of the policy, so a term's change to it and an
+    exception for it have nothing left to act on. Both were refused at the base's line with
+    a did-you-mean to another rule ("no rule 'inputs-share' to change (did you mean ...)"),
+    so no overlay and no --set could switch off a rule a deal term names."""
+    deal = _overlay(ws, TERMS + EXCEPTION, name="deal.yaml")
+    card = _card(ws, deal, settings=("inputs-share.disabled=true",))
+    assert "inputs-share" not in _status(card)
+    assert card.terms == ("vnm-deal",) and _status(card)["extra"] == "violated"
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {disabled: true}\n",
+                    name="without.yaml", base="deal.yaml")
+    assert "inputs-share" not in _status(_card(ws, path))
+    for command in ("validate", "rules", "docs"):
+        args = ("--policy", path, "--output", ws.root / "site") if command == "docs" else \
+            ("--policy", path) if command == "rules" else (path,)
+        done = run_cli(command, *args)
+        assert done.returncode == 0, done.stderr
+
+
+def test_a_change_to_a_rule_a_base_disabled_says_so(ws):
+    _overlay(ws, "change:\n  rules:\n    inputs-share: {disabled: true}\n", name="first.yaml")
+    path = _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: 0.4}\n",
+                    name="second.yaml", base="first.yaml")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    message = assert_input_error(caught.value, path, 5, 5, "no rule 'inputs-share' to change: "
+                                 f"it is disabled at {ws.root / 'first.yaml'}:5:20")
+    assert "did you mean" not in message
+
+
 def test_a_term_group_and_an_exception_source_are_checked_like_a_rules(ws):
     body = TERMS.replace("partners: [VNM]", "groups: [asean]") + \
         EXCEPTION.replace("    expires: 2026-06-30\n", "    sources: [s2]\n")
