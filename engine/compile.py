@@ -265,9 +265,9 @@ class _Compiler:
     def check_references(self) -> None:
         """Ids are unique; demands, sources, groups and tier bounds are consistent."""
         p = self.policy
-        self.unique([d.id for d in p.demands], "demands", "demand")
-        self.unique([r.id for r in p.rules] + [d.id for d in p.derive], "rules", "rule")
-        self.unique([t.id for t in p.tiers], "tiers", "tier")
+        # rules and inferences share one space of ids; results name terms and exceptions by id
+        for group in (("demands",), ("rules", "derive"), ("tiers",), ("terms",), ("exceptions",)):
+            self.unique([(s, i, item.id) for s in group for i, item in enumerate(getattr(p, s))])
         self.check_rule_references()
         self.check_term_groups()
         self.check_sources()
@@ -323,14 +323,16 @@ class _Compiler:
                         self.problem((section, i, "sources", j), f"unknown source '{source}'",
                                      did_you_mean(source, p.sources))
 
-    def unique(self, ids: list[str], section: str, what: str) -> None:
-        seen: set[str] = set()
-        for i, item_id in enumerate(ids):
-            if item_id in seen:
-                sec = section if i < len(self.policy.rules) or section != "rules" else "derive"
-                index = i if sec != "derive" else i - len(self.policy.rules)
-                self.problem((sec, index, "id"), f"duplicate {what} id '{item_id}'")
-            seen.add(item_id)
+    def unique(self, entries: list[tuple[str, int, str]]) -> None:
+        """Each (section, index, id) after the first of its id is reported at its id."""
+        seen: dict[str, str] = {}
+        for section, index, item_id in entries:
+            if item_id not in seen:
+                seen[item_id] = section
+                continue
+            what = _KINDS[section] if seen[item_id] == section else "rule"
+            also = "" if seen[item_id] == section else ": a rule and an inference share it"
+            self.problem((section, index, "id"), f"duplicate {what} id '{item_id}'{also}")
 
     def check_tiers(self) -> None:
         bounds = [t.min_score for t in self.policy.tiers]
@@ -600,6 +602,8 @@ class _Compiler:
                              "the engine's 32-bit hash; rename one")
 
 
+_KINDS = {"demands": "demand", "rules": "rule", "derive": "inference", "tiers": "tier",
+          "terms": "term", "exceptions": "exception"}
 _FNV: dict[str, int] = {}       # the hashes of the catalog's field names, worked out once
 
 

@@ -111,12 +111,14 @@ class _Merge:
 
     def append(self, section: str, entries: list, source: Any, loc: Path_) -> None:
         taken = {item.data.get("id") for item in self.lists[section]}
+        what = section[:-1] if section != "derive" else "inference"
+        # `change:` edits rules (and tiers) only: for anything else it is no way out
+        hint = "change it under 'change:' instead of adding it again" if section == "rules" \
+            else f"an overlay changes only rules and tiers: give this {what} a new id"
         for i, entry in enumerate(entries):
-            if section != "exceptions" and entry.get("id") in taken:
+            if entry.get("id") in taken:
                 self.problem(source, (*loc, i, "id"),
-                             f"{section[:-1] if section != 'derive' else 'inference'} "
-                             f"'{entry['id']}' is already in the base policy",
-                             "change it under 'change:' instead of adding it again")
+                             f"{what} '{entry['id']}' is already in the base policy", hint)
                 continue
             self.lists[section].append(_Item(copy.deepcopy(entry), source, (*loc, i)))
 

@@ -257,6 +257,25 @@ def test_a_rule_id_equal_to_a_derive_id_is_refused(ws):
     assert "duplicate rule id 'risk-high'" in str(_refused(path))
 
 
+def test_a_duplicate_inference_id_is_called_an_inference(ws):
+    data = ws.policy_data()
+    data["derive"].append(dict(data["derive"][0]))
+    message = _refused_data(ws, data)
+    assert "duplicate inference id 'risk-high'" in message and "rule id" not in message
+
+
+@pytest.mark.parametrize("section", ["terms", "exceptions"])
+def test_a_duplicate_term_or_exception_id_is_refused(ws, section):
+    """Results name terms and exceptions by id ("excepted by waiver until ..."): two of one
+    id were accepted, so a reader could not tell which one applied."""
+    entry = {"terms": {"id": "deal", "title": "t", "partners": ["VNM"], "sources": ["s1"]},
+             "exceptions": {"id": "waiver", "partner": "VNM", "rule": "inputs-share",
+                            "justification": "j", "granted": "2025-01-01"}}[section]
+    data = ws.policy_data()
+    data[section] = [entry, {**entry, "partners": ["THA"]} if section == "terms" else entry]
+    assert f"duplicate {section[:-1]} id '{entry['id']}'" in _refused_data(ws, data)
+
+
 def test_a_duplicate_demand_id_is_refused(ws):
     data = ws.policy_data()
     data["demands"].append(dict(data["demands"][0]))

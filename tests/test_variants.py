@@ -102,6 +102,23 @@ def test_an_added_rule_with_a_taken_id_points_at_the_overlay(ws):
     assert_input_error(caught.value, path, 4, 9, "rule 'ratio' is already in the base policy")
 
 
+@pytest.mark.parametrize(("section", "entry", "what"), [
+    ("derive", "{id: risk-high, title: t, rationale: r, sources: [s1], when: 'eapa_case_count "
+               ">= 1', conclude: {transshipment_risk: high}}", "inference"),
+    ("demands", "{id: inputs, title: t, intent: i, sources: [s1]}", "demand")])
+def test_re_adding_a_base_inference_or_demand_does_not_point_at_change(ws, section, entry, what):
+    """`change:` edits rules and tiers only: sending the drafter there for an inference or a
+    demand led to "unknown field 'derive' ('derive' belongs at the top level)", and back."""
+    path = _overlay(ws, f"{section}:\n  - {entry}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    message = assert_input_error(caught.value, path, 4, 10,
+                                 f"{what} '{entry[5:entry.index(',')]}' is already in the base "
+                                 f"policy (an overlay changes only rules and tiers: give this "
+                                 f"{what} a new id)")
+    assert "under 'change:'" not in message
+
+
 def test_an_overlay_may_not_reach_outside_its_folder(ws, tmp_path):
     inner = ws.root / "drafts"
     inner.mkdir()
