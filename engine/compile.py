@@ -303,7 +303,8 @@ class _Compiler:
                              did_you_mean(rule.caps_tier, [t.id for t in p.tiers]))
             if rule.limit_basis not in (None, "illustrative") and rule.limit_basis not in p.sources:
                 self.problem(("rules", i, "limit_basis"), f"unknown source '{rule.limit_basis}'",
-                             did_you_mean(rule.limit_basis, p.sources))
+                             did_you_mean(rule.limit_basis, [*p.sources, "illustrative"])
+                             or "limit_basis is 'illustrative' or the id of a source")
 
     def check_term_groups(self) -> None:
         p = self.policy

@@ -301,6 +301,17 @@ def test_an_unknown_limit_basis_is_refused(ws):
     assert "unknown source 'seed-9'" in _refused_data(ws, data)
 
 
+@pytest.mark.parametrize(("written", "hint"), [
+    ("ilustrative", "did you mean 'illustrative'?"),
+    ("made-up", "limit_basis is 'illustrative' or the id of a source")])
+def test_a_misspelt_limit_basis_says_what_to_write(ws, written, hint):
+    """'illustrative' is the word for a limit no real measure uses; misspelt it was only an
+    "unknown source 'ilustrative'", with no hint of the word meant."""
+    data = ws.policy_data()
+    data["rules"][0]["limit_basis"] = written
+    assert f"unknown source '{written}' ({hint})" in _refused_data(ws, data)
+
+
 def test_an_unknown_group_is_refused_with_did_you_mean(ws):
     data = ws.policy_data()
     data["groups"] = {"asean": ["VNM", "THA"]}
