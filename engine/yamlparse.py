@@ -37,6 +37,7 @@ Path_ = tuple[str | int, ...]     # keys and list indexes from the root (as engi
 
 _FLOAT = "tag:yaml.org,2002:float"
 _INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _StrictResolver(yaml.resolver.Resolver):
@@ -225,6 +226,9 @@ class _Builder:
             digits = sum(c.isdigit() for c in node.value)
             what = f"a number of {digits:,} digits is too large (over 1e300)" \
                 if node.tag == _INT and digits > 300 else f"cannot read this value: {exc}"
+            if node.tag == _TIMESTAMP:          # 2026-13-01 has the form of a date, not a day
+                what = f"{node.value} is not a date that exists ({exc}); dates are written " \
+                       "YYYY-MM-DD"
             raise InputError.at(self.path, what, mark.line + 1, mark.column + 1) from None
         if node.tag == _FLOAT and math.isinf(value) and "inf" not in node.value.lower():
             # 1e999 is written as a number but no float holds it: not the infinity of `.inf`

@@ -324,6 +324,19 @@ def test_the_octal_and_base_60_traps_leading_zeros_and_colons_stay_text(tmp_path
     assert doc.data["n"] == [0, 10, -7, 1, 31, 5, 1000, 0.5, 10.5]
 
 
+@pytest.mark.parametrize(("written", "why"), [
+    ("2026-13-01", "month must be in 1..12"),
+    ("2026-02-30", "day is out of range for month")])
+def test_a_date_that_does_not_exist_is_named_as_a_date(tmp_path, written, why):
+    """It read 'cannot read this value: month must be in 1..12', which does not say that the
+    value was taken for a date, nor how one is written."""
+    with pytest.raises(InputError) as caught:
+        _load(tmp_path, f"rule:\n  expires: {written}\n")
+    assert_input_error(caught.value, tmp_path / "doc.yaml", 2, 12,
+                       f"{written} is not a date that exists ({why}); dates are written "
+                       "YYYY-MM-DD")
+
+
 def test_a_count_written_with_a_leading_zero_is_refused_as_written_not_read_as_octal(ws):
     _profile_error(ws, "eapa_case_count: 047", 20,
                    "eapa_case_count: expected a count (a whole number, 0 or more), got '047'")
