@@ -62,6 +62,9 @@ def _tariff(s: Standing, other: Standing) -> str:
     return words
 
 
+_UNCOUNTED = {"not_applicable", "absent"}      # verdicts that never count in a score
+
+
 def causes(before: Scorecard, after: Scorecard) -> tuple[Cause, ...]:
     """Rules whose verdict or counted weight differs, in the variant's rule order, then rules
     only the baseline has."""
@@ -73,8 +76,9 @@ def causes(before: Scorecard, after: Scorecard) -> tuple[Cause, ...]:
         verdict_b = b.status.value if b else "absent"
         verdict_a = a.status.value if a else "absent"
         weight_b, weight_a = (b.weight if b else None), (a.weight if a else None)
-        reweighted = weight_b != weight_a and verdict_a not in ("not_applicable", "absent")
-        if verdict_b != verdict_a or reweighted:
+        reweighted = weight_b != weight_a and verdict_a not in _UNCOUNTED
+        # a rule added or dropped where it does not apply counts neither way: no cause
+        if (verdict_b != verdict_a and {verdict_b, verdict_a} - _UNCOUNTED) or reweighted:
             found.append(Cause(rule, verdict_b, verdict_a, weight_b, weight_a,
                                (a or b).message))
     return tuple(found)

@@ -428,6 +428,22 @@ def test_compare_names_the_rule_behind_each_change(ws):
     assert change.score_delta == round(change.after.score - change.before.score, 1) > 0
 
 
+def test_a_rule_added_or_dropped_where_it_does_not_apply_changes_no_one(ws):
+    """A rule that is not applicable never counts, so a partner outside its scope is not
+    moved by adding it: compare listed every partner as changed ('12 of 12 partners change')
+    with 'inputs-steel-asean: absent → not applicable' as the cause."""
+    added = _overlay(ws, "rules:\n  - {id: thai-only, demand: inputs, title: t, rationale: r, "
+                         "sources: [s1], applies_to: {partners: [THA]},\n"
+                         "     require: {indicator: rerouting_share, comparison: at_most, "
+                         "limit: 0.1}}\n", name="added.yaml")
+    compiled = api.load_policy(added)
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    for variant, baseline in ((compiled, api.load_policy(ws.policy_path)),
+                              (api.load_policy(ws.policy_path), compiled)):
+        change = compare(variant, baseline, [partner], DAY).partners[0]
+        assert change.causes == () and not change.changed, change
+
+
 @pytest.mark.parametrize(("outcome", "said"), [
     ("legal_authority: section_232, effective: 2025-07-31",
      "(IEEPA, effective 2025-07-31) → 40% struck down (Section 232, effective 2025-07-31)"),
