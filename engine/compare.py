@@ -17,15 +17,30 @@ def compare(variant: CompiledPolicy, baseline: CompiledPolicy, partners: list[ap
     day = day or dt.date.today()
     before = api.evaluate(baseline, partners, day)
     after = api.evaluate(variant, partners, day)
-    changes = tuple(partner_change(b, a) for b, a in zip(before.scorecards, after.scorecards,
-                                                         strict=True))
+    moved = moved_bounds(baseline, variant)
+    changes = tuple(partner_change(b, a, moved) for b, a in zip(before.scorecards,
+                                                                after.scorecards, strict=True))
     return Comparison(before.policy, after.policy, changes)
 
 
-def partner_change(before: Scorecard, after: Scorecard) -> PartnerChange:
+Bound = tuple[str, float, float]          # a tier moved by the variant: id, old and new bound
+
+
+def moved_bounds(baseline: CompiledPolicy, variant: CompiledPolicy) -> tuple[Bound, ...]:
+    old = {t.id: t.min_score for t in baseline.policy.tiers}
+    return tuple((t.id, old[t.id], t.min_score) for t in variant.policy.tiers
+                 if t.id in old and old[t.id] != t.min_score)
+
+
+def partner_change(before: Scorecard, after: Scorecard,
+                   moved: tuple[Bound, ...] = ()) -> PartnerChange:
     old, new = standing(before), standing(after)
     found = causes(before, after)
-    return PartnerChange(after.code, after.name, old, new, found, notes(old, new, found))
+    # a moved bound matters to a partner whose new score lies between its old and new value
+    crossed = ", ".join(f"{tier} {a:g} → {b:g}" for tier, a, b in moved
+                        if new.score is not None and min(a, b) <= new.score < max(a, b))
+    return PartnerChange(after.code, after.name, old, new, found,
+                         notes(old, new, found, crossed))
 
 
 def standing(card: Scorecard) -> Standing:
@@ -36,8 +51,10 @@ def standing(card: Scorecard) -> Standing:
                     card.terms, outcome.legal_authority, outcome.effective)
 
 
-def notes(old: Standing, new: Standing, found: tuple[Cause, ...]) -> tuple[str, ...]:
-    """What moved a partner that no rule's verdict or weight explains."""
+def notes(old: Standing, new: Standing, found: tuple[Cause, ...],
+          moved: str = "") -> tuple[str, ...]:
+    """What moved a partner that no rule's verdict or weight explains (a moved tier bound
+    is named beside the rules: the new score may have kept the old tier under the old bar)."""
     said = []
     if old.terms != new.terms:
         said.append(f"terms in force: {', '.join(old.terms) or 'none'} → "
@@ -45,7 +62,9 @@ def notes(old: Standing, new: Standing, found: tuple[Cause, ...]) -> tuple[str, 
     same_tier = old.tier == new.tier
     if same_tier and old.outcome != new.outcome:
         said.append(f"outcome of tier {new.tier}: {_tariff(old, new)} → {_tariff(new, old)}")
-    if not same_tier and not found:
+    if not same_tier and moved:
+        said.append(f"tier bounds changed: {moved}")
+    elif not same_tier and not found:
         said.append("tier bounds or caps changed")
     return tuple(said)
 

@@ -428,6 +428,21 @@ def test_compare_names_the_rule_behind_each_change(ws):
     assert change.score_delta == round(change.after.score - change.before.score, 1) > 0
 
 
+def test_compare_names_a_moved_tier_bound_beside_the_rules(ws):
+    """A looser limit and a lower bar at once: the tier change was put down to the rule
+    alone, though its score (12.5 -> 25) would not have reached the old bar of 80."""
+    path = _overlay(ws, "change:\n  rules:\n    ratio: {limit: 2.0}\n  tiers:\n"
+                        "    good: {min_score: 20}\n")
+    compiled = api.load_policy(path)
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    change = compare(compiled, api.load_policy(ws.policy_path), [partner], DAY).partners[0]
+    assert change.before.tier == "bad" and change.after.tier == "good", change
+    assert [c.rule for c in change.causes] == ["ratio"]
+    assert change.notes == ("tier bounds changed: good 80 → 20",)
+    same = compare(api.load_policy(path), api.load_policy(path), [partner], DAY).partners[0]
+    assert same.notes == ()
+
+
 def test_a_rule_added_or_dropped_where_it_does_not_apply_changes_no_one(ws):
     """A rule that is not applicable never counts, so a partner outside its scope is not
     moved by adding it: compare listed every partner as changed ('12 of 12 partners change')
