@@ -125,13 +125,24 @@ def partner_without(world: World, code: str, indicator: str) -> None:
 
 @given(parsers.parse('the partner "{code}" with "{indicator}" set to {value}'))
 def partner_with(world: World, code: str, indicator: str, value: str) -> None:
-    import yaml
+    """The value is read as tradepolicy reads a profile (its YAML: `yes` is text) and checked
+    against the catalog, as a profile's figure is: a misspelt indicator or a value in the
+    wrong unit fails the step instead of testing something else."""
+    from engine.catalog import did_you_mean, profile_problems
+    from engine.load import load_text
 
     profile = _profile(world, code)
-    parsed = yaml.safe_load(value)
+    catalog = world.compiled.catalog
+    assert indicator in catalog.indicators, \
+        f"no indicator '{indicator}' in the catalog " \
+        f"({did_you_mean(indicator, catalog.indicators) or 'see policies/indicators.yaml'})"
+    parsed = load_text(value, f"the value {value}").data
     figure = Figure(value=parsed, illustrative=True, note="set by a scenario")
-    world.profiles[code] = profile.model_copy(
-        update={"indicators": {**profile.indicators, indicator: figure}})
+    changed = profile.model_copy(update={"indicators": {**profile.indicators, indicator: figure}})
+    problems = [message for where, _, message, _ in profile_problems(changed, catalog)
+                if where[1] == indicator]
+    assert not problems, problems
+    world.profiles[code] = changed
     world.last = code
 
 
@@ -367,6 +378,12 @@ def no_terms(world: World) -> None:
 
 @then(parsers.parse('the policy has no rule "{rule}"'))
 def no_rule(world: World, rule: str) -> None:
+    """Absent from this evaluation, yet a rule of the policy somewhere (disabled, not yet in
+    force, or added by a term): a misspelt id is no proof of absence."""
+    compiled = world.compiled
+    known = {r.id for r in compiled.policy.rules} | set(compiled.source.dropped) | \
+        {r.id for t in compiled.policy.terms for r in t.rules}
+    assert rule in known, f"no rule '{rule}' anywhere in the policy"
     assert rule not in {f.rule for f in world.card().findings}
 
 
@@ -497,3 +514,31 @@ def no_remedy(world: World, text: str) -> None:
 @then("it needs no remedy")
 def needs_no_remedy(world: World) -> None:
     assert world.plan().status == RemedyStatus.TOP_TIER
+
+
+# --- the vocabulary refuses what a scenario writer may mistype ---------------------------------
+# A step that quietly accepted a typo would let a scenario pass while testing something else.
+
+@pytest.mark.parametrize(("indicator", "value", "said"), [
+    ("china_import_shar", "0.15", "no indicator 'china_import_shar' in the catalog (did you "
+                                  "mean 'china_import_share'?)"),
+    ("china_import_share", "15", "a share is a fraction from 0 to 1"),
+    ("steel_melted_poured_in_region", "yes", "expected true or false, got 'yes'"),
+    ("bri_status", "exitted", "did you mean 'exited'?")])
+def test_a_figure_a_scenario_sets_is_checked_as_a_profiles_would_be(tmp_path, indicator, value,
+                                                                   said):
+    """`with "china_import_shar" set to 0.15` added an unknown figure and left the real one
+    (0.365) in place; 15 for 15%, `yes` (True to PyYAML, text to tradepolicy) and a misspelt
+    category were taken as written."""
+    with pytest.raises(AssertionError) as caught:
+        partner_with(World(folder=tmp_path), "MEX", indicator, value)
+    assert said in str(caught.value)
+
+
+def test_the_policy_has_no_rule_needs_a_rule_the_policy_knows(tmp_path):
+    """`the policy has no rule "inputs-china-import-shar"` passed on the misspelling."""
+    world = World(folder=tmp_path)
+    evaluate(world, "VNM")
+    with pytest.raises(AssertionError) as caught:
+        no_rule(world, "inputs-china-import-shar")
+    assert "no rule 'inputs-china-import-shar' anywhere in the policy" in str(caught.value)
