@@ -206,7 +206,7 @@ class _Compiler:
                 key: bool = False, offset: int = 0) -> None:
         path, line, col = self.doc.where(loc, key=key) if self.doc else \
             (f"<policy {self.policy.name}>", None, None)
-        if col is not None and offset and isinstance(self._raw(loc), str):
+        if col is not None and isinstance(self._raw(loc), str):    # inside expression text
             col += offset + _quote_width(self.doc, loc)
         problem = Problem(path, line, col, message, hint)
         if problem not in self.problems:     # both polarities of a condition meet the same leaf

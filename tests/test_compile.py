@@ -65,8 +65,10 @@ def test_unknown_indicator_in_a_threshold_points_at_it_with_did_you_mean(ws):
                                             "(did you mean 'china_import_share'?)")
 
 
-def test_unknown_indicator_inside_expression_text_points_at_the_word(ws):
-    text = "china_import_share <= 0.3 and china_imprt_share <= 0.2"
+@pytest.mark.parametrize("text", ["china_import_share <= 0.3 and china_imprt_share <= 0.2",
+                                  "china_imprt_share <= 0.2"])
+def test_unknown_indicator_inside_expression_text_points_at_the_word(ws, text):
+    """Also when the word opens the text: the caret stood under the opening quote."""
     path = _edited(ws, SHARE_LINE, f'require: "{text}"')
     col = REQUIRE_COL + 1 + text.index("china_imprt_share")
     assert_input_error(_refused(path), path, 25, col, "did you mean 'china_import_share'?")
@@ -207,13 +209,13 @@ def test_a_derived_fact_tested_with_equals_in_require_is_judged_three_ways(ws, e
 
 def test_a_derived_fact_compared_by_order_is_refused(ws):
     path = _edited(ws, TS_LINE, "require: \"transshipment_risk < 'high'\"")
-    assert_input_error(_refused(path), path, 31, REQUIRE_COL,
+    assert_input_error(_refused(path), path, 31, REQUIRE_COL + 1,
                        "the derived fact 'transshipment_risk' is tested with == or !=, not <")
 
 
 def test_a_derived_value_no_derive_rule_concludes_is_refused(ws):
     path = _edited(ws, TS_LINE, "require: \"transshipment_risk != 'low'\"")
-    assert_input_error(_refused(path), path, 31, REQUIRE_COL,
+    assert_input_error(_refused(path), path, 31, REQUIRE_COL + 1,
                        "no derive rule concludes transshipment_risk: 'low' (it concludes high)")
 
 
