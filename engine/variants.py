@@ -265,6 +265,16 @@ def blame_dropped_tiers(merge: _Merge, tiers: Any, doc: Document) -> None:
         set_here = item.source is doc or ("caps_tier",) in item.parts
         if cap is not None and cap not in kept and not set_here:
             item.parts[("caps_tier",)] = (doc, ("tiers",))
+    # likewise a base term's outcome for a tier the overlay's tiers drop (the overlay's own
+    # terms are reported at their own lines when compiled)
+    for item in merge.lists["terms"]:
+        changed = (item.data.get("change") or {}).get("tiers") if item.source is not doc else {}
+        for tier in changed if isinstance(changed, dict) else ():
+            if tier not in kept:
+                path, line, col = item.source.where((*item.loc, "change", "tiers", tier), key=True)
+                merge.problem(doc, ("tiers",), f"these tiers leave out '{tier}', which the term "
+                              f"'{item.data.get('id')}' changes at {path}:{line}:{col}",
+                              f"keep a tier '{tier}'", key=True)
 
 
 # --- changes by id (overlays, terms and --set) -----------------------------------------------

@@ -278,6 +278,23 @@ def test_tiers_that_drop_a_capping_tier_are_blamed_on_the_overlay(ws):
     assert "capped.yaml" not in message
 
 
+def test_tiers_that_drop_a_tier_a_base_term_changes_are_blamed_on_the_overlay(ws):
+    """The base term's `change: tiers: bad:` was right until the overlay's tiers dropped
+    'bad': it was reported at the base's line, which the drafter never touched."""
+    _overlay(ws, TERMS, name="deal.yaml")
+    path = _overlay(ws, "tiers:\n"
+                        "  - {id: good, title: G, min_score: 50, outcome: {tariff_rate: 10,"
+                        " legal_authority: ieepa, status: in_force}}\n"
+                        "  - {id: worse, title: W, min_score: 0, outcome: {tariff_rate: 40,"
+                        " legal_authority: ieepa, status: in_force}}\n", base="deal.yaml")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    message = assert_input_error(caught.value, path, 3, 1,
+                                 "these tiers leave out 'bad', which the term 'vnm-deal' "
+                                 f"changes at {ws.root / 'deal.yaml'}:13:9 (keep a tier 'bad')")
+    assert f"{ws.root / 'deal.yaml'}:13:9: no tier" not in message
+
+
 def test_settings_change_limit_weight_and_tier_bounds(ws):
     base = _card(ws, ws.policy_path)
     lifted = _card(ws, ws.policy_path, settings=("inputs-share.limit=0.4",))
