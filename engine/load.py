@@ -94,8 +94,10 @@ def _decode(path: Path, raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.at(path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                            line, col) from None
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))     # a Windows "Unicode" file
+        raise InputError.at(path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col,
+                            hint="this is UTF-16: save the file as UTF-8" if utf16
+                            else "save the file as UTF-8") from None
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1

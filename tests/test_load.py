@@ -179,7 +179,17 @@ def test_quoted_number_keys_are_text(tmp_path):
 
 def test_invalid_utf8_is_reported_at_its_line_and_column(tmp_path):
     path, message = _refused(tmp_path, b"a: 1\nbb: x\xff\n")
-    assert message == f"{path}:2:6: not UTF-8 text (byte 0xff)"
+    assert message == f"{path}:2:6: not UTF-8 text (byte 0xff) (save the file as UTF-8)"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    """What a Windows editor saves as "Unicode": it read 'not UTF-8 text (byte 0xff)', with
+    no word of what the file is or what to save it as."""
+    raw = ("\ufeff" if encoding == "utf-16-be" else "") + "name: v\n"
+    path, message = _refused(tmp_path, raw.encode(encoding))
+    assert message.startswith(f"{path}:1:1: not UTF-8 text (byte 0x")
+    assert message.endswith(" (this is UTF-16: save the file as UTF-8)")
 
 
 def test_a_nul_byte_is_reported_at_its_line_and_column(tmp_path):
