@@ -117,7 +117,8 @@ def _source_line(problem: Problem, cache: dict[str, list[str] | None]) -> str | 
     text = cache[problem.path]
     if not text or problem.line > len(text):
         return None
-    line = text[problem.line - 1].rstrip("\n")
+    # a tab is drawn as one arrow, so the caret keeps its column (a tab error's own line)
+    line = text[problem.line - 1].rstrip("\n").replace("\t", "→")
     return line if len(line) <= 200 and line.isprintable() else None
 
 

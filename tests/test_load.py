@@ -143,6 +143,19 @@ def test_a_tab_used_for_indentation_is_named(tmp_path):
     assert f"{path}:2:1:" in message and "tab character" in message
 
 
+def test_the_line_with_the_tab_is_shown_under_the_message(tmp_path):
+    """The excerpt under a message left out any line that was not printable, and a tab is
+    not: the one line a tab error is about was never shown. A tab is drawn as one arrow, so
+    the caret still stands under it."""
+    from engine.errors import render_problems
+
+    path, _ = _refused(tmp_path, "a:\n  b:\n \tc: 1\n")
+    with pytest.raises(InputError) as caught:
+        load_yaml(path)
+    assert render_problems(caught.value.problems).splitlines()[1:] == ["   3 |  →c: 1",
+                                                                       "     |  ^"]
+
+
 def test_an_unclosed_quote_is_reported_with_a_position(tmp_path):
     path, message = _refused(tmp_path, 'a: "abc\nb: 2\n')
     assert f"{path}:3:1:" in message and "quoted scalar" in message
