@@ -291,8 +291,13 @@ def apply_changes(merge: _Merge, changes: Changes, raw: dict, source: Any, loc: 
                                           f"{_place(*merge.dropped[rule_id])}", key=True)
             continue
         if item is None:
-            merge.problem(source, at, f"no rule '{rule_id}' to change", key=True,
-                          hint=did_you_mean(rule_id, merge.ids("rules")))
+            term = next((t.data.get("id") for t in merge.lists["terms"]
+                         if any(isinstance(r, dict) and r.get("id") == rule_id
+                                for r in t.data.get("rules") or [])), None)
+            merge.problem(source, at, f"no rule '{rule_id}' to change" + (
+                f": it is added by the term '{term}'" if term else ""), key=True,
+                hint="change it in the term's rules" if term
+                else did_you_mean(rule_id, merge.ids("rules")))
             continue
         change_rule(merge, item, change, raw["rules"][rule_id], source, at)
     tiers = merge.data.get("tiers") or []

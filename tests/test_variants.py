@@ -655,6 +655,18 @@ def test_a_rule_that_terms_and_exceptions_name_can_still_be_disabled(ws, run_cli
         assert done.returncode == 0, done.stderr
 
 
+def test_a_change_to_a_rule_a_term_adds_names_the_term(ws):
+    """It read "no rule 'extra' to change" with a did-you-mean to another rule, as if the id
+    were misspelt: the rule is there, but only inside its term."""
+    deal = _overlay(ws, TERMS, name="deal.yaml")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(deal, ("extra.limit=0.2",))
+    message = str(caught.value)
+    assert "--set extra.limit=0.2: no rule 'extra' to change: it is added by the term " \
+           "'vnm-deal' (change it in the term's rules)" in message
+    assert "did you mean" not in message
+
+
 def test_a_change_to_a_rule_a_base_disabled_says_so(ws):
     _overlay(ws, "change:\n  rules:\n    inputs-share: {disabled: true}\n", name="first.yaml")
     path = _overlay(ws, "change:\n  rules:\n    inputs-share: {limit: 0.4}\n",
