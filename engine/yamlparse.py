@@ -129,6 +129,13 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> InputErro
     what = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:          # "while scanning a quoted scalar: found end of stream"
         what = f"{exc.context}: {exc.problem}"
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None \
+            and "end of stream" in (exc.problem or ""):
+        # the text ran on to the end of the file: the opening quote is where to look
+        mark = exc.context_mark
+        quote = _char_at(text, mark.line, mark.column)
+        what = f"this quoted text is never closed (a closing {quote} is missing; the file " \
+               "ended inside it)"
     if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         what = "tab character: YAML indents with spaces only"
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
