@@ -139,7 +139,19 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> InputErro
     if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         what = "tab character: YAML indents with spaces only"
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-    return InputError.at(path, what, line, col)
+    return InputError.at(path, what, line, col, hint=_SLIPS.get(exc.problem or ""))
+
+
+# PyYAML's words for the two commonest indentation slips say nothing of indentation
+_SLIPS = {
+    "did not find expected key": "is this line indented like the keys above it? keys of one "
+                                 "mapping start in one column",
+    "mapping values are not allowed in this context": "a second ': ' on one line: put the inner "
+                                                      "key on a line of its own, or quote the "
+                                                      "text",
+    "mapping values are not allowed here": "a second ': ' on one line: put the inner key on a "
+                                           "line of its own, or quote the text",
+}
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -156,6 +156,18 @@ def test_the_line_with_the_tab_is_shown_under_the_message(tmp_path):
                                                                        "     |  ^"]
 
 
+@pytest.mark.parametrize(("text", "where", "hint"), [
+    ("change:\n  rules:\n    r:\n      limit: 0.15\n     weight: 2\n", "5:6",
+     "(is this line indented like the keys above it? keys of one mapping start in one column)"),
+    ("change:\n  rules:\n    r: limit: 0.15\n", "3:13",
+     "(a second ': ' on one line: put the inner key on a line of its own, or quote the text)")])
+def test_the_two_commonest_indentation_slips_get_a_hint(tmp_path, text, where, hint):
+    """PyYAML's own words ('did not find expected key', 'mapping values are not allowed in
+    this context') say nothing of indentation, which is what a drafter got wrong."""
+    path, message = _refused(tmp_path, text)
+    assert message.startswith(f"{path}:{where}: ") and message.endswith(hint), message
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, quote):
     """A quoted text runs on over the following lines, so the end of the file was blamed
