@@ -322,7 +322,10 @@ def docs(
     from engine import docs as living
     _imported()
 
-    page = living.build(api.load_policy(policy), features, results)
+    compiled = api.load_policy(policy)
+    chain = compiled.source.chain if compiled.source else ()
+    base = api.load_policy(Path(chain[1])) if len(chain) > 1 else None
+    page = living.build(compiled, features, results, base)
     _emit(page, _folder(output) / "index.html")
 
 

@@ -34,22 +34,25 @@ RESULT = {sc.PASSED: ("✓", "passed", "passed"), sc.FAILED: ("✗", "failed", "
 
 
 def build(compiled: CompiledPolicy, features: Path | None = None,
-          results: Path | None = None) -> str:
+          results: Path | None = None, base: CompiledPolicy | None = None) -> str:
     """The page for a policy: scenarios from `features` (default: the `features/` folder of the
-    policy's checkout, if there is one), pass or fail from a cucumber JSON `results` file."""
+    policy's checkout, if there is one), pass or fail from a cucumber JSON `results` file.
+    `base`: what an overlay extends, whose rules the scenarios were mostly written for."""
     if features is not None and not os.path.isdir(features):    # Path.is_dir raises if too long
         raise InputError.at(features, "is not a folder of .feature files")
     folder = features or (sc.features_dir_for(compiled.path) if compiled.path else None)
-    return render(compiled, folder, sc.load_results(results) if results else None)
+    return render(compiled, folder, sc.load_results(results) if results else None, base)
 
 
 def render(compiled: CompiledPolicy, features: Path | None,
-           results: dict[tuple[str, int], str] | None) -> str:
+           results: dict[tuple[str, int], str] | None, base: CompiledPolicy | None = None) -> str:
     """The page; `features` None means none were found (the page says so)."""
     found = sc.load_scenarios(features) if features else []
     p = compiled.policy
-    body = el("div", _header(compiled), el("main", _toc(compiled), _about(features, found, results),
-                                            [_demand(compiled, d, found, results)
+    varied = _varied_rules(compiled, base)
+    body = el("div", _header(compiled), el("main", _toc(compiled),
+                                            _about(features, found, results, base),
+                                            [_demand(compiled, d, found, results, varied)
                                              for d in p.demands],
                                             _inferences(compiled, found, results),
                                             _tiers(compiled), _variants(compiled),
@@ -80,15 +83,27 @@ def _toc(compiled: CompiledPolicy) -> Html:
               class_="toc-list", aria_label="Contents")
 
 
+def _varied_rules(compiled: CompiledPolicy, base: CompiledPolicy | None) -> set[str]:
+    """The rules an overlay adds or changes (none without a base)."""
+    if base is None:
+        return set()
+    return {rule_id for rule_id, r in compiled.rules.items()
+            if rule_id not in base.rules or base.rules[rule_id].rule != r.rule}
+
+
 def _about(features: Path | None, found: list[sc.Scenario],
-           results: dict[tuple[str, int], str] | None) -> Html:
+           results: dict[tuple[str, int], str] | None, base: CompiledPolicy | None) -> Html:
     if features is None:
         where = el("p", el("strong", "No feature files were found"), " next to this policy (a ",
                    el("code", "features/"), " folder beside the policy's folder), so no rule "
                    "shows its scenarios. Pass ", el("code", "--features DIR"), " to name them.")
     else:
         where = el("p", f"{len(found)} scenarios in ", el("code", str(features)),
-                   ". Each rule lists the scenarios whose steps or examples name it.")
+                   ". Each rule lists the scenarios whose steps or examples name it.",
+                   *((" Each runs against the policy its first step names, most against ",
+                      el("code", base.policy.name), ", which this overlay extends: under a "
+                      "rule the overlay adds or changes, a scenario states that policy's rule, "
+                      "not this page's.") if base is not None else ()))
     if results is None:
         outcome = el("p", "No test results given: pass ", el("code", "--results FILE"),
                      " (from ", el("code", "pytest --cucumberjson=FILE"),
@@ -103,17 +118,18 @@ def _about(features: Path | None, found: list[sc.Scenario],
     return el("section", el("h2", "Scenarios and results", id="about"), where, outcome)
 
 
-def _demand(compiled: CompiledPolicy, demand, found, results) -> Html:
+def _demand(compiled: CompiledPolicy, demand, found, results, varied: set[str]) -> Html:
     rules = [r for r in compiled.rules.values() if r.rule.demand == demand.id]
     key = anchor("demand", demand.id)
     return el("section", el("h2", demand.title, " ", el("code", demand.id, class_="small"),
                             id=key),
               el("p", demand.intent), el("p", "Sources: ", _source_links(demand.sources),
                                          class_="small"),
-              [_rule(compiled, r, found, results) for r in rules], aria_labelledby=key)
+              [_rule(compiled, r, found, results, r.rule.id in varied) for r in rules],
+              aria_labelledby=key)
 
 
-def _rule(compiled: CompiledPolicy, compiled_rule, found, results) -> Html:
+def _rule(compiled: CompiledPolicy, compiled_rule, found, results, varied: bool) -> Html:
     r = compiled_rule.rule
     facts = [("requires", condition_text(compiled_rule.require.tree, compiled.catalog)),
              ("weight · severity", f"{r.weight:g} · {r.severity.value}"),
@@ -123,7 +139,10 @@ def _rule(compiled: CompiledPolicy, compiled_rule, found, results) -> Html:
     if r.caps_tier:
         facts.append(("when violated", caps_text(r.caps_tier)))
     facts.append(("sources", _source_links(r.sources)))
-    return _entry(r.id, r.title, r.rationale, facts, found, results, r.demand)
+    return _entry(r.id, r.title, r.rationale, facts, found, results, r.demand,
+                  "This overlay adds or changes this rule: the scenarios below were written "
+                  "for the policy they name, and may state its rule rather than this one."
+                  if varied else None)
 
 
 def _inferences(compiled: CompiledPolicy, found, results) -> Html:
@@ -143,7 +162,8 @@ def _inferences(compiled: CompiledPolicy, found, results) -> Html:
 
 
 def _entry(rule_id: str, title: str, rationale: str, facts: list[tuple[str, object]],
-           found: list[sc.Scenario], results, demand: str | None = None) -> Html:
+           found: list[sc.Scenario], results, demand: str | None = None,
+           caveat: str | None = None) -> Html:
     # the scenarios of the rule's own feature (named after its demand) first
     specs = sorted((s for s in found if s.names(rule_id)),
                    key=lambda s: Path(s.path).stem != demand)
@@ -152,6 +172,7 @@ def _entry(rule_id: str, title: str, rationale: str, facts: list[tuple[str, obje
               el("p", rationale),
               el("dl", [[el("dt", k), el("dd", v)] for k, v in facts], class_="meta"),
               el("h4", f"Specified by {len(specs)} scenario{'s' if len(specs) != 1 else ''}"),
+              el("p", caveat, class_="small note") if caveat and specs else None,
               [_scenario(s, results) for s in specs] if specs else
               el("p", "No scenario names this rule.", class_="muted"),
               class_="card rule")

@@ -174,3 +174,27 @@ def test_an_overlay_page_shows_a_terms_limit_in_its_indicators_unit():
     page = living.build(compiled)
     assert "<code>inputs-steel-share</code>: limit 10%; weight 2" in page
     assert "limit 0.1" not in page
+
+
+def test_an_overlay_page_says_its_changed_rules_scenarios_state_the_base_rule(run_cli, tmp_path):
+    """The example overlay tightens the rerouting ceiling to 8%, and its page listed under it
+    the shipped scenarios saying 'exceeds the 10% limit' without a word: a reader took them for
+    this policy's. The page now says whose rule they state, under each rule the overlay adds or
+    changes only; the shipped policy's own page says nothing of it."""
+    import re
+
+    from engine import locate
+
+    example = locate.data_dir("policies") / "examples" / "deal-terms.yaml"
+    caveat = "This overlay adds or changes this rule"
+    done = run_cli("docs", "--policy", example, "--output", tmp_path / "overlay")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "overlay" / "index.html").read_text()
+    cards = re.findall(r'<article class="card rule">.*?</article>', page, re.S)
+    flagged = [re.search(r'id="rule-([^"]+)"', c).group(1) for c in cards if caveat in c]
+    assert flagged == ["transshipment-rerouting-ceiling"]
+    assert "most against <code>us-china-alignment</code>, which this overlay extends" in page
+    done = run_cli("docs", "--output", tmp_path / "shipped")
+    assert done.returncode == 0, done.stderr
+    shipped = (tmp_path / "shipped" / "index.html").read_text()
+    assert caveat not in shipped and "which this overlay extends" not in shipped
