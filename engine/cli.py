@@ -232,13 +232,13 @@ def _day(as_of: str | None):
 
     if as_of is None:
         return dt.date.today()
+    # fromisoformat also takes 20250901 and 2025-W36-1; the help promises YYYY-MM-DD only
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", as_of):
+        raise InputError.at(f"--as-of {as_of}", "expected a date as YYYY-MM-DD")
     try:
-        # fromisoformat also takes 20250901 and 2025-W36-1; the help promises YYYY-MM-DD only
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", as_of):
-            raise ValueError(as_of)
         return dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise InputError.at(f"--as-of {as_of}", "expected a date as YYYY-MM-DD") from None
+    except ValueError as exc:           # written as a date, but no such day: say which part
+        raise InputError.at(f"--as-of {as_of}", f"no such date ({exc})") from None
 
 
 def _partner_args(partners: list[str] | None, all_: bool, locate) -> list[str]:

@@ -112,11 +112,16 @@ def test_fail_under_outside_0_to_100_is_a_usage_error(run_cli, fixture_dir, thre
     _no_traceback(done)
 
 
-@pytest.mark.parametrize("day", ["20250901", "2025-W36-1", "2025-9-1", "2025-02-30", "2025-09-01x"])
-def test_as_of_takes_only_a_date_written_yyyy_mm_dd(run_cli, fixture_dir, day):
+@pytest.mark.parametrize(("day", "said"), [
+    ("20250901", "expected a date as YYYY-MM-DD"), ("2025-W36-1", "expected a date as YYYY-MM-DD"),
+    ("2025-9-1", "expected a date as YYYY-MM-DD"), ("2025-09-01x", "expected a date as YYYY-MM-DD"),
+    # written as asked, but no such day: 'expected YYYY-MM-DD' would send the user to the form
+    ("2025-02-30", "no such date (day is out of range for month)"),
+    ("2025-13-01", "no such date (month must be in 1..12)")])
+def test_as_of_takes_only_a_date_written_yyyy_mm_dd(run_cli, fixture_dir, day, said):
     done = _evaluate_json(run_cli, fixture_dir, "--as-of", day)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith(f"--as-of {day}: expected a date as YYYY-MM-DD")
+    assert done.stderr.startswith(f"--as-of {day}: {said}")
     _no_traceback(done)
 
 
