@@ -260,16 +260,20 @@ def test_a_swept_tier_bound_out_of_order_is_blamed_on_the_param(ws):
     assert str(caught.value).startswith("--param good.min_score=0: tiers go best first")
 
 
+# an overlay's tiers that leave out the fixture's 'bad'
+TIERS_WITHOUT_BAD = ("tiers:\n"
+                     "  - {id: good, title: G, min_score: 50, outcome: {tariff_rate: 10,"
+                     " legal_authority: ieepa, status: in_force}}\n"
+                     "  - {id: worse, title: W, min_score: 0, outcome: {tariff_rate: 40,"
+                     " legal_authority: ieepa, status: in_force}}\n")
+
+
 def test_tiers_that_drop_a_capping_tier_are_blamed_on_the_overlay(ws):
     """The base rule's `caps_tier: bad` was right until the overlay's tiers dropped 'bad'."""
     data = ws.policy_data()
     data["rules"][0]["caps_tier"] = "bad"
     ws.write_policy(data, "capped.yaml")
-    path = _overlay(ws, "tiers:\n"
-                        "  - {id: good, title: G, min_score: 50, outcome: {tariff_rate: 10,"
-                        " legal_authority: ieepa, status: in_force}}\n"
-                        "  - {id: worse, title: W, min_score: 0, outcome: {tariff_rate: 40,"
-                        " legal_authority: ieepa, status: in_force}}\n", base="capped.yaml")
+    path = _overlay(ws, TIERS_WITHOUT_BAD, base="capped.yaml")
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
     rule = data["rules"][0]["id"]
@@ -282,11 +286,7 @@ def test_tiers_that_drop_a_tier_a_base_term_changes_are_blamed_on_the_overlay(ws
     """The base term's `change: tiers: bad:` was right until the overlay's tiers dropped
     'bad': it was reported at the base's line, which the drafter never touched."""
     _overlay(ws, TERMS, name="deal.yaml")
-    path = _overlay(ws, "tiers:\n"
-                        "  - {id: good, title: G, min_score: 50, outcome: {tariff_rate: 10,"
-                        " legal_authority: ieepa, status: in_force}}\n"
-                        "  - {id: worse, title: W, min_score: 0, outcome: {tariff_rate: 40,"
-                        " legal_authority: ieepa, status: in_force}}\n", base="deal.yaml")
+    path = _overlay(ws, TIERS_WITHOUT_BAD, base="deal.yaml")
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
     message = assert_input_error(caught.value, path, 3, 1,
