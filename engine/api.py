@@ -363,11 +363,24 @@ def judge(compiled: CompiledPolicy, profile: Profile, day: dt.date | None = None
     values, payload = prepare(compiled, profile)
     fired = fire_payload(compiled, payload, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
-    waivers = {w.rule: w for w in compiled.policy.exceptions
-               if w.partner == profile.partner.code} if compiled.policy.exceptions else {}
+    day = day or dt.date.today()
+    waivers = waivers_on(compiled.policy.exceptions, profile.partner.code, day) \
+        if compiled.policy.exceptions else {}
     if waivers:
-        verdicts = excepted(verdicts, waivers, day or dt.date.today())
+        verdicts = excepted(verdicts, waivers, day)
     return judged(compiled, verdicts, facts, values, fired, waivers)
+
+
+def waivers_on(exceptions: list[Waiver], code: str, day: dt.date) -> dict[str, Waiver]:
+    """Rule -> the exception on record for partner `code`: the one in force on `day` when one
+    is (a renewal is a second exception for the same rule, with later dates), else the last
+    written."""
+    found: dict[str, Waiver] = {}
+    for waiver in exceptions:
+        kept = found.get(waiver.rule)
+        if waiver.partner == code and (kept is None or kept.state_on(day) != "active"):
+            found[waiver.rule] = waiver
+    return found
 
 
 def excepted(verdicts: dict[str, Verdict], waivers: dict, day: dt.date) -> dict[str, Verdict]:

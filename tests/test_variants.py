@@ -420,6 +420,40 @@ def test_an_expired_exception_no_longer_applies_and_says_so(ws):
     assert "(exception waiver expired 2026-06-30)" in finding.message
 
 
+WAIVER = """\
+  - id: waiver
+    partner: VNM
+    rule: inputs-share
+    justification: A transition period.
+    granted: 2025-01-01
+    expires: 2025-12-31
+"""
+RENEWAL = """\
+  - id: renewal
+    partner: VNM
+    rule: inputs-share
+    justification: The transition extended.
+    granted: 2026-01-01
+    expires: 2026-06-30
+"""
+
+
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+@pytest.mark.parametrize(("day", "applied"), [
+    (dt.date(2025, 6, 1), "waiver"), (dt.date(2026, 3, 1), "renewal"), (dt.date(2026, 7, 1), None)])
+def test_of_two_exceptions_for_one_rule_the_one_in_force_that_day_applies(ws, day, applied,
+                                                                          order):
+    """A renewed exception (one rule, one partner, back-to-back dates) waives the violation on
+    every day one of them is in force, whichever is written first. It did only in the last
+    one's dates: the first was overwritten by the second."""
+    entries = WAIVER + RENEWAL if order == "oldest first" else RENEWAL + WAIVER
+    card = _card(ws, _overlay(ws, f"exceptions:\n{entries}"), day=day)
+    finding = next(f for f in card.findings if f.rule == "inputs-share")
+    assert finding.status.value == ("excepted" if applied else "violated")
+    if applied:
+        assert finding.exception.id == applied and finding.exception.applied
+
+
 def test_an_exception_for_an_unknown_rule_is_refused(ws):
     path = _overlay(ws, EXCEPTION.replace("rule: inputs-share", "rule: input-share"))
     with pytest.raises(InputError) as caught:
