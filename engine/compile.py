@@ -366,6 +366,8 @@ class _Compiler:
             self.problem(exc.loc, str(exc), offset=exc.offset)
             return Check(cx.All(()))
         check = Check(tree)
+        if self.empty_lists(tree):
+            return check
         forms = {"true": cx.push_not(tree), "false": cx.negate(tree)}
         branches = {}
         for polarity, form in forms.items():
@@ -400,6 +402,22 @@ class _Compiler:
                 # each join alias binds a different fact, so one fact tested twice is one join
                 self.joins[name] = sorted({leaf.derived for leaf in flat if leaf.derived})
         return check
+
+    def empty_lists(self, tree: cx.Node) -> bool:
+        """Report each `in` / `not in` an empty list (True if any). Expanded into alternatives
+        it leaves no engine test and no figure read: `x in []` would be false and `x not in []`
+        true even where x is missing, a verdict on no data."""
+        found = False
+        for cmp in cx.comparisons(tree):
+            left, op, right = cx.oriented(cmp)
+            if op in ("in", "not in") and isinstance(right, cx.Lit) and right.value == ():
+                raw = self._raw(cmp.loc)
+                word = raw.get("comparison", op) if isinstance(raw, dict) else op
+                name = f"{left.name}: " if isinstance(left, cx.Ref) else ""
+                self.fail(cmp, f"{name}'{word}' needs at least one value; an empty list holds "
+                          "nothing")
+                found = True
+        return found
 
     def leaves(self, cmp: cx.Compare, check: Check) -> list[Leaf | None]:
         """A comparison checked against the catalog, as engine tests (None after an error)."""

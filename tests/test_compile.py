@@ -158,6 +158,21 @@ def test_an_enum_value_not_in_the_list_is_refused_with_did_you_mean(ws):
                        "did you mean 'none'?")
 
 
+def test_an_empty_list_of_values_is_refused_at_its_limit(ws):
+    """`one_of: []` had no engine test at all: a partner without the figure was violated (and
+    scored 0), `none_of: []` satisfied it (a missing figure read as a pass), and a policy of
+    such rules alone had no network to evaluate (an internal error)."""
+    path = _edited(ws, "limit: [exited, none]}", "limit: []}")
+    assert_input_error(_refused(path), path, 37, None, "bri_status: 'one_of' needs at least one "
+                       "value; an empty list holds nothing")
+    path = _edited(ws, "comparison: one_of, limit: [exited, none]}",
+                   "comparison: none_of, limit: []}")
+    assert_input_error(_refused(path), path, 37, None, "'none_of' needs at least one value")
+    for text in ("bri_status in []", "not (china_import_share not in ())"):
+        message = _refused_data(ws, _with_require(ws, text))
+        assert "needs at least one value; an empty list holds nothing" in message, message
+
+
 def test_an_ordered_enum_compiles_at_least_to_a_rank_in_the_violation_form(ws):
     compiled = ws.compile()
     rules = {name: rule for _, shard in compiled.rulesets for name, rule in shard.items()}
