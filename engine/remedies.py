@@ -438,6 +438,10 @@ def _invert(op: str, target: float, other: float, unknown_is_left: bool) -> floa
 
 # --- the search ------------------------------------------------------------------------------
 
+# verdicts of a rule in `must` (it caps the tier) while it is left unfixed: violated, or waived
+# under `scoring.excepted: violated`
+_CAPPING = (Verdict.VIOLATED, Verdict.EXCEPTED)
+
 @dataclass(order=True)
 class _State:
     cost: float
@@ -451,7 +455,11 @@ class _Search:
     def __init__(self, planner: _Planner) -> None:
         self.p = planner
         base = planner.base
-        self.rules = [r for r, v in base.verdicts.items() if v == Verdict.VIOLATED]
+        # the violated rules, and the waived ones the score does not count as satisfied (fixing
+        # one makes it count: as satisfied where it was left out, or no longer as violated)
+        scoring = planner.policy.scoring
+        self.rules = [r for r, v in base.verdicts.items() if v == Verdict.VIOLATED or
+                      (v == Verdict.EXCEPTED and scoring.excepted != "satisfied")]
         self.threshold = (planner.policy.tiers[planner.target].min_score - 0.05) / 100
         self.blocks: dict[str, _Blocks] = {}
         # every rule's part for every verdict, worked out once: the search sums them per state
@@ -485,7 +493,7 @@ class _Search:
         """Rules judged on known figures before that the changes would turn unknown."""
         before = self.p.base.verdicts
         return [r for r, v in changed.items() if v == Verdict.UNKNOWN
-                and before[r] in (Verdict.VIOLATED, Verdict.SATISFIED)]
+                and before[r] in (Verdict.VIOLATED, Verdict.SATISFIED, Verdict.EXCEPTED)]
 
     # --- prediction ------------------------------------------------------------------------
     def contribution(self, rule_id: str, verdict: Verdict) -> float:
@@ -495,6 +503,7 @@ class _Search:
     def _contribution(self, rule_id: str, verdict: Verdict) -> float:
         weight = float(self.p.compiled.rules[rule_id].rule.weight)
         scoring = self.p.policy.scoring
+        verdict = score.counted(verdict, scoring)     # a waived violation, as the score counts it
         if verdict == Verdict.SATISFIED:
             return weight * (1 - self.threshold)
         if verdict == Verdict.VIOLATED:
@@ -578,7 +587,7 @@ class _Search:
         slack = sum(map(self.parts.__getitem__, verdicts.items()))
         if slack + self.future[index + 1] < -1e-9:
             return True
-        return any(verdicts[r] == Verdict.VIOLATED and not self.fixers_after(r, index)
+        return any(verdicts[r] in _CAPPING and not self.fixers_after(r, index)
                    for r in self.must)
 
     def confirm(self, state: _State) -> RemedyPlan | None:
@@ -597,7 +606,7 @@ class _Search:
         def went(old: set[Verdict], new: Verdict) -> tuple[str, ...]:
             return tuple(r for r in after if before[r] in old and after[r] == new)
 
-        violated = {Verdict.VIOLATED}
+        violated = set(_CAPPING)
         fixed_rules = went(violated, Verdict.SATISFIED)
         scoped_out = went(violated, Verdict.NOT_APPLICABLE)
         return self.p.result(

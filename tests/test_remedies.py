@@ -426,6 +426,35 @@ def test_a_set_member_and_a_share_map_key_are_changed_in_place(ws, tmp_path):
     assert card.tier == "good"
 
 
+EXCEPTED = [{"id": "waived", "weight": 3, "require": "china_import_share <= 0.2"},
+            {"id": "fixable", "require": "rerouting_share <= 0.1"},
+            {"id": "kept", "require": "us_export_share >= 0.5"}]
+WAIVER = {"id": "w", "partner": "VNM", "rule": "waived", "justification": "j",
+          "granted": dt.date(2025, 1, 1)}
+BOTH = [("china_import_share", 0.2), ("rerouting_share", 0.1)]
+
+
+@pytest.mark.parametrize(("excepted", "changes"), [
+    ("satisfied", [("rerouting_share", 0.1)]),     # said none: the waived weight counted 0
+    ("violated", BOTH),                            # a KeyError: the waived rule caps
+    ("excluded", BOTH)])                           # said none: a waived rule was never fixed
+def test_a_waived_violation_counts_in_the_search_as_the_policy_counts_it(ws, tmp_path,
+                                                                         excepted, changes):
+    """Weights 3 (waived), 1, 1 (fixed figure); good from 70. Counted satisfied, the waived rule
+    gives 60 and the rerouting cut alone reaches 80. Counted violated it also caps at 'bad',
+    and excluded it leaves 0 of 2: fixing it too gives 80, which nothing less reaches."""
+    rules = [{**r, "caps_tier": "bad"} if r["id"] == "waived" and excepted == "violated"
+             else r for r in EXCEPTED]
+    policy = _policy(rules, tiers=(("good", 70), ("bad", 0)), scoring={"excepted": excepted},
+                     exceptions=[WAIVER], remedies={"fixed": ["us_export_share"]})
+    profile = _profile(china_import_share=0.5, rerouting_share=0.3, us_export_share=0.1)
+    compiled, _, plan = _plan(ws, policy, profile)
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert [(c.indicator, c.target) for c in plan.changes] == changes
+    assert _reevaluate(tmp_path, compiled, profile, plan).tier == "good"
+    assert "waived" in plan.fixed_rules or len(changes) == 1
+
+
 def test_hitting_the_search_cap_is_reported_not_hidden(monkeypatch):
     compiled = api.load_policy()
     monkeypatch.setattr(remedies, "MAX_STATES", 1)
