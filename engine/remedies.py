@@ -226,11 +226,14 @@ class _Planner:
         return self.cheapest(found)
 
     def cheapest(self, found: list[Moves]) -> list[Moves]:
-        """Distinct ways, none containing another, cheapest first."""
+        """Distinct ways, none containing another, cheapest first; among those costing the same
+        (every value of a figure under `cost: count`), the nearest the current figures."""
         unique = {tuple(sorted(m.items(), key=repr)): m for m in found}
         kept = [m for m in unique.values()
                 if not any(o.items() < m.items() for o in unique.values())]
-        return sorted(kept, key=lambda m: (self.cost(m), repr(sorted(m.items(), key=repr))))[
+        return sorted(kept, key=lambda m: (self.cost(m), sum(self.distance(p, v)
+                                                             for p, v in m.items()),
+                                           repr(sorted(m.items(), key=repr))))[
             :MAX_WAYS_PER_RULE]
 
     def compare_ways(self, cmp: cx.Compare, blocks: _Blocks, depth: int) -> list[Moves]:
@@ -284,8 +287,10 @@ class _Planner:
             return [{f"{path}.{limit}": op == "includes"}]
         candidates = self.candidates(path, indicator, limit)
         good = [{path: v} for v in candidates if self.holds_with(cmp, {path: v})]
-        return self.nearest(path, good, keep_all=indicator.type == IndicatorType.ENUM
-                            and not indicator.ordered)
+        # every value of a category, not only the nearest: a condition may hold several
+        # comparisons of one figure (`none_of` a list is one `!=` per value), and the nearest
+        # value for one can fail another; the ways of the branch are merged and ranked
+        return self.nearest(path, good, keep_all=indicator.type == IndicatorType.ENUM)
 
     def candidates(self, path: str, indicator: Indicator, limit: Any) -> list[Any]:
         kind, old = indicator.type, self.current(path)

@@ -356,6 +356,20 @@ def test_a_figure_moves_exactly_to_its_limit_under_either_measure(ws, cost, requ
     assert [(c.indicator, c.target) for c in plan.changes] == [(require["indicator"], then)]
 
 
+@pytest.mark.parametrize("cost", ["count", "relative"])
+def test_an_ordered_category_leaves_a_list_for_the_nearest_value_outside_it(ws, cost):
+    """Out of [multilateral_regimes, case_by_case] from multilateral_regimes: one step down to
+    none is the nearest way out. Each 'not' of the list kept only its own nearest value, so the
+    first chose case_by_case (one step up, inside the list) and no remedy was found at all."""
+    rules = [{"id": "r", "require": _at("export_control_alignment", "none_of",
+                                         ["multilateral_regimes", "case_by_case"])}]
+    policy = _policy(rules, tiers=(("good", 100), ("bad", 0)), remedies={"cost": cost})
+    _, _, plan = _plan(ws, policy, _profile(export_control_alignment="multilateral_regimes"))
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert [(c.indicator, c.target) for c in plan.changes] == [("export_control_alignment",
+                                                                "none")]
+
+
 def test_shipped_partners_counted_by_figures_stop_at_their_limits(tmp_path):
     """The shipped policy with `cost: count`: Mexico's rerouting share stops at the 10% the
     rerouting rules allow and Viet Nam's greenfield projects at 20 (it chose 0.099 and 19)."""
