@@ -289,12 +289,13 @@ def arithmetic(op: str, left: float, right: float) -> float | None:
     if op == "/" and right == 0:
         return None
     exact = _EXACT[op](Fraction(repr(left)), Fraction(repr(right)))
-    if exact.denominator == 1 and type(left) is int and type(right) is int:
-        return exact.numerator                    # whole numbers stay whole: 3 + 4 is 7
     try:
-        return float(exact)
+        rounded = float(exact)                    # whole numbers too: none past a float
     except OverflowError:
         return None
+    if exact.denominator == 1 and type(left) is int and type(right) is int:
+        return exact.numerator                    # whole numbers stay whole: 3 + 4 is 7
+    return rounded
 
 
 _EXACT = {"+": Fraction.__add__, "-": Fraction.__sub__, "*": Fraction.__mul__,

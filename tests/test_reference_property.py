@@ -274,3 +274,26 @@ def test_an_overflowing_ratio_is_unknown_not_a_crash() -> None:
     card = api.evaluate_partner(compile_policy(policy, CATALOG), profile)
     assert [f.status.value for f in card.findings] == ["unknown"]
     _agree(policy, [profile])
+
+
+@pytest.mark.parametrize("count", [10**200, 10**155], ids=["1e200", "1e155"])
+def test_a_product_of_whole_figures_too_large_for_a_float_is_unknown_not_a_crash(count) -> None:
+    """Counts up to 1e300 are figures; their product (1e400, 1e310) was kept as an exact whole
+    number the engine compared, and explaining it raised OverflowError (exit 3). A result too
+    large to compare leaves the rule unknown, as a float product that overflows does."""
+    policy = Policy.model_validate({
+        "name": "prop", "title": "t", "version": "1", "description": "d",
+        "sources": {"s": {"title": "s"}},
+        "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
+        "rules": [{"id": f"r{i}", "demand": "a", "title": "t", "rationale": "r",
+                   "sources": ["s"], "require": require}
+                  for i, require in enumerate(["n1 * n1 <= 5", "n1 * n1 + 1 >= 5",
+                                               "n1 <= 5"])],
+        "tiers": [{"id": "low", "title": "t", "min_score": 0, "outcome": _outcome(40)}]})
+    profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
+        "n1": {"value": count, "illustrative": True}}})
+    card = api.evaluate_partner(compile_policy(policy, CATALOG), profile)
+    assert [f.status.value for f in card.findings] == ["unknown", "unknown", "violated"]
+    assert "a computed value (a zero divisor or an overflow) not known" in \
+        card.findings[0].message
+    _agree(policy, [profile])
