@@ -218,8 +218,8 @@ class _Planner:
             combos: list[Moves] = [{}]
             for cmp in branch:
                 options = self.compare_ways(cmp, blocks, depth)
-                combos = [m for a in combos for b in options
-                          if (m := merge(a, b)) is not None][:MAX_BRANCHES]
+                combos = [m for a in combos for b in options for m in joined(a, b)][
+                    :MAX_BRANCHES]
                 if not combos:
                     break
             found += combos
@@ -260,8 +260,7 @@ class _Planner:
         combos: list[Moves] = [{}]
         for when in whens:
             options = self.ways(when, False, blocks, depth + 1)
-            combos = [m for a in combos for b in options
-                      if (m := merge(a, b)) is not None][:MAX_BRANCHES]
+            combos = [m for a in combos for b in options for m in joined(a, b)][:MAX_BRANCHES]
         return self.cheapest(combos)
 
     def usable(self, path: str, blocks: _Blocks) -> bool:
@@ -408,6 +407,15 @@ def merge(a: Moves, b: Moves) -> Moves | None:
     if any(path in a and a[path] != value for path, value in b.items()):
         return None
     return {**a, **b}
+
+
+def joined(a: Moves, b: Moves) -> list[Moves]:
+    """Two comparisons of one condition that must hold together: both sets of moves at once.
+    Where they move one figure to different values (a 0.3 ceiling and a cap on a sum both move
+    a share), each value is tried with the rest: one of them may meet both, and the engine
+    judges which does."""
+    both = merge(a, b)
+    return [both] if both is not None else [{**b, **a}, {**a, **b}]
 
 
 def _solve(term: cx.Term, name: str, target: float, values: dict[str, Any]) -> float | None:

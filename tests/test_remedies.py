@@ -370,6 +370,22 @@ def test_an_ordered_category_leaves_a_list_for_the_nearest_value_outside_it(ws, 
                                                                 "none")]
 
 
+@pytest.mark.parametrize(("require", "target"), [
+    ("china_import_share <= 0.3 and china_import_share + rerouting_share <= 0.5", 0.3),
+    ("china_import_share <= 0.3 and china_import_share < 0.3", 0.299),
+    ({"all": [_at("china_import_share", "at_most", 0.3),
+              _at("china_import_share", "at_most", 0.2)]}, 0.2)])
+def test_two_comparisons_moving_one_figure_apart_agree_on_the_value_both_allow(ws, require,
+                                                                             target):
+    """A share of 0.6 past a 0.3 ceiling and, with a rerouting share of 0.1, past a 0.5 cap on
+    their sum: the ceiling moves it to 0.3 and the sum to 0.4. The two moves of one figure were
+    taken as incompatible, so no remedy was found; 0.3 meets both."""
+    policy = _policy([{"id": "r", "require": require}], tiers=(("good", 100), ("bad", 0)))
+    _, _, plan = _plan(ws, policy, _profile(china_import_share=0.6, rerouting_share=0.1))
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert [(c.indicator, c.target) for c in plan.changes] == [("china_import_share", target)]
+
+
 def test_shipped_partners_counted_by_figures_stop_at_their_limits(tmp_path):
     """The shipped policy with `cost: count`: Mexico's rerouting share stops at the 10% the
     rerouting rules allow and Viet Nam's greenfield projects at 20 (it chose 0.099 and 19)."""
