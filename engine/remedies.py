@@ -480,9 +480,8 @@ class _Search:
                       for r in planner.compiled.rules for v in Verdict}
         self.options: list[list[Way]] = [self.ways_for(r) for r in self.rules]
         self.must = [r for r in base.caps if self.p.order.index(base.caps[r]) > planner.target]
-        # the most each rule's ways can add, summed from each index on: the search's bound
-        self.future = [sum(max((self.gain(w) for w in opts), default=0.0)
-                           for opts in self.options[i:]) for i in range(len(self.options) + 1)]
+        # from each index on, the best part each rule can get from the ways of the rules there
+        self.best_after = self._best_after()
 
     # --- ways and their effects ------------------------------------------------------------
     def ways_for(self, rule_id: str) -> list[Way]:
@@ -525,6 +524,28 @@ class _Search:
             return weight * (scoring.unknown_credit - self.threshold)
         return 0.0
 
+    def _best_after(self) -> list[dict[str, float]]:
+        """For each index, rule -> the highest part any way of the rules from that index on
+        gives it (a rule no such way changes is absent)."""
+        found: list[dict[str, float]] = [{}]
+        for opts in reversed(self.options):
+            best = dict(found[0])
+            for way in opts:
+                for rule, verdict in way.effects.items():
+                    best[rule] = max(best.get(rule, -math.inf), self.parts[(rule, verdict)])
+            found.insert(0, best)
+        return found
+
+    def bound(self, verdicts: dict[str, Verdict], index: int) -> float:
+        """The most `earned - threshold x judged` can reach from these verdicts by adding ways
+        of the rules from `index` on. A way sets the verdicts it changes and leaves the rest,
+        so each rule ends at its part now or at one such a way gives it: the best of those.
+        (Not the sum of each rule's best net gain: two fixes that each break the same third
+        rule break it once, and a fix that helps nothing on balance can be left out.)"""
+        best = self.best_after[index]
+        return sum(max(self.parts[item], best.get(item[0], -math.inf))
+                   for item in verdicts.items())
+
     def gain(self, way: Way) -> float:
         base = self.p.base.verdicts
         return sum(self.contribution(r, v) - self.contribution(r, base[r])
@@ -546,8 +567,7 @@ class _Search:
         unfixable_cap = [r for r in self.must if not self.fixers_after(r, -1)]
         if unfixable_cap:
             return self.none(unfixable_cap, capped=True)
-        base_slack = sum(self.contribution(r, v) for r, v in self.p.base.verdicts.items())
-        if base_slack + self.future[0] < -1e-9:
+        if self.bound(self.p.base.verdicts, 0) < -1e-9:
             return self.none([r for r, opts in zip(self.rules, self.options, strict=True)
                               if not opts], capped=False)
         return self.best_first()
@@ -597,8 +617,7 @@ class _Search:
     def hopeless(self, chosen: tuple[Way, ...], index: int) -> bool:
         """No later way can lift this set to the target, or a capping rule is left unfixed."""
         verdicts = self.predicted(chosen)
-        slack = sum(map(self.parts.__getitem__, verdicts.items()))
-        if slack + self.future[index + 1] < -1e-9:
+        if self.bound(verdicts, index + 1) < -1e-9:
             return True
         return any(verdicts[r] in _CAPPING and not self.fixers_after(r, index)
                    for r in self.must)
@@ -703,10 +722,9 @@ class _Search:
         only by missing figures) satisfied; otherwise none: more data would not change it."""
         verdicts = self.p.base.verdicts
         unknown = [r for r, v in verdicts.items() if v == Verdict.UNKNOWN]
-        hoped = unknown + [r for r in unfixable if self.blocks[r].missing]
-        best = sum(self.contribution(r, v) for r, v in verdicts.items()) + self.future[0]
-        best += sum(self.contribution(r, Verdict.SATISFIED) - self.contribution(r, verdicts[r])
-                    for r in hoped)
+        hoped = set(unknown + [r for r in unfixable if self.blocks[r].missing])
+        best = self.bound({r: Verdict.SATISFIED if r in hoped else v
+                           for r, v in verdicts.items()}, 0)
         return unknown if best >= -1e-9 else []
 
 

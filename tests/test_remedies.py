@@ -386,6 +386,21 @@ def test_two_comparisons_moving_one_figure_apart_agree_on_the_value_both_allow(w
     assert [(c.indicator, c.target) for c in plan.changes] == [("china_import_share", target)]
 
 
+def test_two_fixes_that_break_the_same_rule_are_not_counted_to_break_it_twice(ws):
+    """1 of 3 rules holds (33.3); good needs 50. Each fix breaks the rule that holds, so each
+    alone stays at 1 of 3, and together they reach 2 of 3. The search's bound added each fix's
+    net gain (0 and 0) and pruned everything: 'the fixes there are do not add up to it'."""
+    rules = [{"id": "a", "require": "china_import_share <= 0.2"},
+             {"id": "b", "require": "us_export_share >= 0.5"},
+             {"id": "neither", "require": "china_import_share > 0.2 and us_export_share < 0.5"}]
+    _, _, plan = _plan(ws, _policy(rules, tiers=(("good", 50), ("bad", 0))),
+                       _profile(china_import_share=0.4, us_export_share=0.1))
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert [(c.indicator, c.target) for c in plan.changes] == [("china_import_share", 0.2),
+                                                               ("us_export_share", 0.5)]
+    assert plan.reached_score == 66.7 and plan.newly_violated == ("neither",)
+
+
 def test_shipped_partners_counted_by_figures_stop_at_their_limits(tmp_path):
     """The shipped policy with `cost: count`: Mexico's rerouting share stops at the 10% the
     rerouting rules allow and Viet Nam's greenfield projects at 20 (it chose 0.099 and 19)."""
