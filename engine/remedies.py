@@ -126,8 +126,8 @@ def _moved_value(indicator: Indicator, old: Any, keyed: list[tuple[str, Any]]) -
         for member, included in keyed:
             if included and member not in members:
                 members.append(member)
-            if not included and member in members:
-                members.remove(member)
+            if not included:              # every copy: a member written twice is one member
+                members = [m for m in members if m != member]
         return members
     return keyed[-1][1]
 

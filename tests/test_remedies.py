@@ -500,6 +500,18 @@ def test_a_waived_violation_counts_in_the_search_as_the_policy_counts_it(ws, tmp
     assert "waived" in plan.fixed_rules or len(changes) == 1
 
 
+def test_a_set_member_written_twice_is_taken_out_entirely(ws, tmp_path):
+    """[sectors, greenfield, greenfield] is the set {sectors, greenfield}: taking greenfield out
+    removed one copy only, the engine still found it, and the plan said 'none'."""
+    rules = [{"id": "no-greenfield", "require": "'greenfield' not in screening_scope"}]
+    profile = _profile(screening_scope=["sectors", "greenfield", "greenfield"])
+    compiled, _, plan = _plan(ws, _policy(rules, tiers=(("good", 100), ("bad", 0))), profile)
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert [(c.indicator, c.target) for c in plan.changes] == [("screening_scope.greenfield",
+                                                                False)]
+    assert _reevaluate(tmp_path, compiled, profile, plan).tier == "good"
+
+
 def test_hitting_the_search_cap_is_reported_not_hidden(monkeypatch):
     compiled = api.load_policy()
     monkeypatch.setattr(remedies, "MAX_STATES", 1)
