@@ -555,6 +555,113 @@ def test_any_found_remedy_reaches_its_tier_and_any_other_says_why(policy: Policy
             assert plan.reason and not plan.changes
 
 
+# --- tiny cases against every combination of values ------------------------------------------
+
+TINY = {"s1": [0.1, 0.2, 0.3], "n1": [2, 5], "u1": [1.0, 2.0]}       # figure -> limits used
+TINY_STAGES = ["none", "multilateral_regimes", "case_by_case", "all_us_unilateral"]
+
+
+@st.composite
+def _tiny_comparison(draw) -> str:
+    name = draw(st.sampled_from([*TINY, "o1", "b1"]))
+    if name == "o1":
+        return f"o1 {draw(st.sampled_from(['>=', '<=', '!=']))} " \
+               f"'{draw(st.sampled_from(TINY_STAGES))}'"
+    if name == "b1":
+        return f"b1 == {draw(st.sampled_from(['true', 'false']))}"
+    return f"{name} {draw(st.sampled_from(['<=', '>=', '<', '>']))} " \
+           f"{draw(st.sampled_from(TINY[name]))}"
+
+
+TINY_CONDITIONS = st.one_of(_tiny_comparison(), st.lists(_tiny_comparison(), min_size=2,
+                                                         max_size=2).map(" and ".join),
+                            st.lists(_tiny_comparison(), min_size=2, max_size=2).map(" or ".join))
+
+
+@st.composite
+def _tiny_cases(draw):
+    rules = [{"id": f"r{i}", "demand": "a", "title": "t", "rationale": "r", "sources": ["s"],
+              "require": draw(TINY_CONDITIONS), "weight": draw(st.sampled_from([1, 2, 3])),
+              **({"caps_tier": "mid"} if draw(st.integers(0, 4)) == 0 else {})}
+             for i in range(draw(st.integers(1, 3)))]
+    policy = Policy.model_validate({
+        "name": "tiny", "title": "t", "version": "1", "description": "d",
+        "sources": {"s": {"title": "s"}}, "remedies": {"cost": draw(st.sampled_from(
+            ["relative", "count"]))},
+        "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
+        "rules": rules, "tiers": [{"id": t, "title": t, "min_score": m, "outcome": {
+            "tariff_rate": 10, "legal_authority": "unspecified", "status": "threatened"}}
+            for t, m in (("top", 80), ("mid", 50), ("low", 0))]})
+    values = {"s1": draw(st.sampled_from([0.0, 0.15, 0.25, 0.4])),
+              "n1": draw(st.sampled_from([0, 3, 6])), "u1": draw(st.sampled_from([0.5, 1.5, 3.0])),
+              "o1": draw(st.sampled_from(TINY_STAGES)), "b1": draw(st.booleans())}
+    profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
+        k: {"value": v, "illustrative": True} for k, v in values.items()}})
+    return policy, profile, values
+
+
+def _tiny_values(name: str, now: Any, step: float) -> list[Any]:
+    """Every value a remedy could stop at: each limit, a step (or one) either side, now."""
+    if name == "o1":
+        return TINY_STAGES
+    if name == "b1":
+        return [True, False]
+    near = {now}
+    for limit in TINY[name]:
+        near |= {limit - 1, limit, limit + 1} if name == "n1" else \
+            {round(limit - step, 12), limit, round(limit + step, 12)}
+    return sorted(v for v in near if v >= 0 and (name != "s1" or v <= 1))
+
+
+def _tiny(case) -> None:
+    policy, profile, values = case
+    compiled = compile_policy(policy, CATALOG)
+    plan = remedies.plan(compiled, profile)
+    if plan.status in (RemedyStatus.TOP_TIER, RemedyStatus.UNRATED):
+        return
+    planner = remedies._Planner(compiled, profile)
+    target = _tier_index(compiled, plan.target)
+    reads = sorted({n for r in compiled.rules.values() for n in r.require.reads})
+    best: tuple[float, dict] | None = None
+    for combo in itertools.product(*[_tiny_values(n, values[n], 0.001) for n in reads]):
+        moves = {n: v for n, v in zip(reads, combo, strict=True) if v != values[n]}
+        cost = planner.cost(moves)
+        if not moves or (best is not None and cost >= best[0] - 1e-12):
+            continue
+        judged = api.judge(compiled, remedies.apply(compiled, profile, moves))
+        if judged.tier is not None and _tier_index(compiled, judged.tier.id) <= target:
+            best = (cost, moves)
+    if plan.status == RemedyStatus.FOUND:
+        assert best is not None and plan.cost <= round(best[0], 4) + 1e-4, (plan, best)
+        return
+    if best is not None:
+        # a remedy that moves a figure only rules judged satisfied read (to keep them so while
+        # another fix would break them) is outside the search, which fixes the violated rules
+        violated = {n for r, v in planner.base.verdicts.items() if v == Verdict.VIOLATED
+                    for n in compiled.rules[r].require.reads}
+        assert any(n not in violated for n in best[1]), (plan.reason, best)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=_tiny_cases())
+def test_no_cheaper_remedy_exists_among_every_combination_of_values(case):
+    """For one to three rules on a few figures, every combination of the values a remedy could
+    stop at is judged: a remedy found costs no more than the cheapest that reaches the target,
+    and 'none' means none exists (this found two comparisons of one figure that could not
+    agree, a bound that counted one broken rule twice, and an ordered category that could not
+    leave a list)."""
+    _tiny(case)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=_tiny_cases())
+def test_no_cheaper_remedy_exists_among_every_combination_of_values_1k(case):
+    _tiny(case)
+
+
 # --- the CLI ---------------------------------------------------------------------------------
 
 def test_evaluate_lists_remedies_in_json_table_and_markdown(run_cli, fixture_dir):
