@@ -363,11 +363,11 @@ def judge(compiled: CompiledPolicy, profile: Profile, day: dt.date | None = None
     values, payload = prepare(compiled, profile)
     fired = fire_payload(compiled, payload, findings.follower(compiled, values))
     verdicts, facts = findings.verdicts(compiled, profile.partner.code, values, fired)
-    day = day or dt.date.today()
-    waivers = waivers_on(compiled.policy.exceptions, profile.partner.code, day) \
-        if compiled.policy.exceptions else {}
-    if waivers:
-        verdicts = excepted(verdicts, waivers, day)
+    waivers = {}
+    if compiled.policy.exceptions:           # most policies have none: no date asked for
+        day = day or dt.date.today()
+        waivers = waivers_on(compiled.policy.exceptions, profile.partner.code, day)
+        verdicts = excepted(verdicts, waivers, day) if waivers else verdicts
     return judged(compiled, verdicts, facts, values, fired, waivers)
 
 
