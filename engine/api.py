@@ -17,7 +17,7 @@ from engine.catalog import check_profile, did_you_mean, profile_problems
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
-from engine.load import check_file_name, file_in_folder, load_yaml
+from engine.load import Document, check_file_name, file_in_folder, load_yaml
 from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
 from engine.results import (
     DemandScore,
@@ -137,14 +137,19 @@ def _assemble_and_compile(path: Path) -> CompiledPolicy:
     return compiled
 
 
-def _compile(assembled: variants.Assembled) -> CompiledPolicy:
+def _compile(assembled: variants.Assembled,
+             like: CompiledPolicy | None = None) -> CompiledPolicy:
     """Validate and compile; problems found while assembling are reported together with
-    those of validation and compiling, so one run lists them all."""
+    those of validation and compiling, so one run lists them all. `like`: a compiled policy
+    this is a variant of, whose catalog it keeps (a term cannot change the catalog, and a
+    policy compiled from a model has no file to find one from)."""
     earlier = list(assembled.problems)
     try:
         policy = parse(Policy, replace(assembled, problems=()))
-        catalog_path = catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
-        compiled = compile_policy(policy, load_catalog(catalog_path), assembled)
+        catalog_path = like.catalog_path if like else \
+            catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
+        catalog = like.catalog if like else load_catalog(catalog_path)
+        compiled = compile_policy(policy, catalog, assembled)
     except InputError as exc:
         raise InputError(earlier + [p for p in exc.problems if p not in earlier]) from None
     if earlier:
@@ -226,12 +231,12 @@ def with_term(compiled: CompiledPolicy, index: int) -> CompiledPolicy:
 def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
     """The policy partner `code` faces on `day`: its own terms applied, only rules in force.
     Without terms or dated rules that is the policy itself (no recompiling)."""
-    data = compiled.source.data if compiled.source else {}
-    terms = variants.terms_for(data, code, day) if compiled.policy.terms else []
+    source = compiled.source or _source_of(compiled.policy)
+    terms = variants.terms_for(source.data, code, day) if compiled.policy.terms else []
     # the merge of a set of terms is kept per compiled policy: a partner is evaluated often
     assembled, shaped = compiled.plan(
-        f"terms:{terms}", lambda c: variants.with_terms(c.source, terms, c.policy.terms)) \
-        if terms else (compiled.source, {})
+        f"terms:{terms}", lambda c: variants.with_terms(source, terms, c.policy.terms)) \
+        if terms else (source, {})
     # dates are read after the terms, which may add dated rules or date existing ones
     dated = tuple(r.get("id") for r in (assembled.data.get("rules") or []) if
                   not variants.in_force(r, day)) if terms else \
@@ -239,11 +244,18 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
     if not terms and not dated:
         return compiled
     def build() -> CompiledPolicy:
-        variant = _compile(variants.in_force_on(assembled, day))
+        variant = _compile(variants.in_force_on(assembled, day), compiled)
         variant.shaped = shaped
         variant.settings = compiled.settings
         return variant
     return _variant(compiled, (tuple(terms), dated), build)
+
+
+def _source_of(policy: Policy) -> variants.Assembled:
+    """The data of a policy compiled from a model rather than read from a file (library use,
+    the benchmark), for its terms and dated rules to be applied to as to a file's."""
+    data = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return variants.Assembled.of(Document(f"<policy {policy.name}>", data, {}, {}))
 
 
 def catalog_of(policy_path: Path, named: str | None, doc) -> Path | None:

@@ -899,3 +899,24 @@ def test_an_unchanged_score_reads_0_not_plus_0(ws):
     assert "│ 0 " in render_comparison(found, "table")
     html = render_comparison(found, "html")
     assert '<span aria-hidden="true">=</span> 0</span>' in html, html
+
+
+def test_a_policy_compiled_from_its_model_applies_its_terms_and_dates_as_its_file_does():
+    """compile_policy on a Policy model (library use, the benchmark) has no file behind it:
+    a rule not yet in force crashed evaluate_partner with AttributeError, and partner terms
+    were silently ignored. Each partner now faces what the file-loaded policy gives it."""
+    import datetime as dt
+
+    from engine import locate
+    from engine.compile import compile_policy
+
+    from_file = api.load_policy(locate.data_dir("policies") / "examples" / "deal-terms.yaml")
+    from_model = compile_policy(from_file.policy, from_file.catalog)
+    for code in ("GBR", "KHM", "MEX", "VNM"):
+        partner = api.load_partner(code, from_file.catalog)
+        for day in (dt.date(2025, 9, 1), dt.date(2026, 3, 1)):
+            want = api.evaluate_partner(from_file, partner, day)
+            got = api.evaluate_partner(from_model, partner, day)
+            assert (got.score, got.tier, got.terms) == (want.score, want.tier, want.terms)
+            assert [(f.rule, f.status) for f in got.findings] == \
+                [(f.rule, f.status) for f in want.findings]
