@@ -3,7 +3,8 @@ that reaches the next tier, each answer confirmed by judging the changed profile
 
 1. Ways. For each violated rule, the smallest changes of its figures that make its requirement
    hold, one way per alternative of the condition (its DNF branches): a number moves to its
-   limit (or `step` past a strict one, a count by 1), an arithmetic condition moves one of its
+   limit (or `step` past a strict one, a count by 1), or past another limit the policy compares
+   it with, where that keeps another rule holding; an arithmetic condition moves one of its
    operands (each is tried), a yes/no flips, a category or set member changes, a derived fact is
    undone by making every inference concluding it false (or made by making one true). A rule
    whose `applies_to.when` can be made false can also be left by leaving its scope. A way never
@@ -157,6 +158,7 @@ class _Planner:
         self.base = api.judge(compiled, profile, self.day)
         self.order = [t.id for t in self.policy.tiers]
         self.judged = 0
+        self._limits: dict[str, list[float]] | None = None     # see limits_of
         # the next better tier, by index (tiers go best first); None at the top or unrated
         index = self.order.index(self.base.tier.id) if self.base.tier else 0
         self.target: int | None = index - 1 if index else None
@@ -286,6 +288,8 @@ class _Planner:
             return [{f"{path}.{limit}": op == "includes"}]
         candidates = self.candidates(path, indicator, limit)
         good = [{path: v} for v in candidates if self.holds_with(cmp, {path: v})]
+        if isinstance(limit, int | float) and not isinstance(limit, bool):
+            return self.nearest_per_zone(path, good)
         # every value of a category, not only the nearest: a condition may hold several
         # comparisons of one figure (`none_of` a list is one `!=` per value), and the nearest
         # value for one can fail another; the ways of the branch are merged and ranked
@@ -302,7 +306,37 @@ class _Planner:
         if kind == IndicatorType.DATE:
             day = limit if isinstance(limit, dt.date) else dt.date.fromisoformat(str(limit))
             return [day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
-        return self.numbers_near(path, float(limit))
+        # at this limit, and at every other limit the policy compares this figure with: the
+        # nearest value that fixes this rule may break another (`x > 1` against `x <= 1 or
+        # x >= 2`), where a value past the other's limit would not
+        return list(dict.fromkeys(v for boundary in dict.fromkeys([float(limit),
+                                                                    *self.limits_of(path)])
+                                  for v in self.numbers_near(path, boundary)))
+
+    def limits_of(self, path: str) -> list[float]:
+        """Every number the policy compares the figure `path` with, in any rule, scope or
+        inference (worked out once per planner)."""
+        if self._limits is None:
+            self._limits = {}
+            checks = [c for r in self.compiled.rules.values() for c in (r.require, r.applies_when)
+                      if c is not None] + [d.when for d in self.compiled.derivations.values()]
+            for cmp in (cmp for c in checks for cmp in cx.comparisons(c.tree)):
+                left, _, right = cx.oriented(cmp)
+                if isinstance(left, cx.Ref) and isinstance(right, cx.Lit) and \
+                        isinstance(right.value, int | float) and not isinstance(right.value, bool):
+                    self._limits.setdefault(left.name, []).append(float(right.value))
+        return sorted(set(self._limits.get(path, ())))
+
+    def nearest_per_zone(self, path: str, good: list[Moves]) -> list[Moves]:
+        """The nearest value that works between each two limits the policy compares the figure
+        with: values there hold or fail every such comparison alike, so they differ only in
+        cost, while values in another zone may keep another rule as it is."""
+        limits = self.limits_of(path)
+        zones: dict[tuple[int, ...], Moves] = {}
+        for moves in self.nearest(path, good, keep_all=True):
+            value = moves[path]
+            zones.setdefault(tuple((value > b) - (value < b) for b in limits), moves)
+        return list(zones.values())
 
     def numbers_near(self, path: str, boundary: float) -> list[float]:
         """Values at and just either side of a boundary that the indicator's type allows."""

@@ -649,8 +649,9 @@ def test_no_cheaper_remedy_exists_among_every_combination_of_values(case):
     """For one to three rules on a few figures, every combination of the values a remedy could
     stop at is judged: a remedy found costs no more than the cheapest that reaches the target,
     and 'none' means none exists (this found two comparisons of one figure that could not
-    agree, a bound that counted one broken rule twice, and an ordered category that could not
-    leave a list)."""
+    agree, a bound that counted one broken rule twice, an ordered category that could not
+    leave a list, and a number that stopped at its own limit where going past another rule's
+    kept that rule: `u1 > 1` against `u1 <= 1 or u1 >= 2`)."""
     _tiny(case)
 
 
