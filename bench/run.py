@@ -4,8 +4,9 @@
 
 Workload: 200 synthetic partners with user-assigned ISO codes (XAA, XAB, ...: clearly not real
 countries) and random figures over the shipped indicator catalog (about 10% missing), and
-generated policies of 20 and 100 rules (thresholds over every type, some composites). Measured
-in the same run:
+generated policies of 20 and 100 rules (`at_most` limits on the catalog's share indicators, every
+fifth rule an `any` of two; the fact carries only the fields these read). Measured in the same
+run:
 - engine evaluations/s: `api.judge` (validated profile in, verdicts + score + tier out) and
   `api.evaluate_partner` (the same plus full explanations);
 - the bare durable-rules C core on the same compiled rulesets and pre-serialised facts (assert,
@@ -22,6 +23,11 @@ in the same run:
   of one CLI run; RSS growth over 100,000 evaluations (--quick: 20,000), and per distinct
   policy judged once (200 of them, each deleted from the engine later).
 Speeds are printed, never asserted: this is a measurement, not a test.
+
+It measures the `engine` of the tree it sits in (put first on sys.path below), which is also
+the tree the CLI's wheel is built from: with a non-editable install (`pip install .`, as the
+README sets up), `engine` would otherwise come from site-packages, a copy that goes stale at
+the first edit while the CLI numbers follow the tree.
 """
 
 from __future__ import annotations
@@ -41,15 +47,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import durable_rules_engine as dre
-
-from engine import api, rete
-from engine.compile import compile_policy
-from engine.evaluate import prepare, profile_values
-from engine.models import IndicatorType, Policy, Profile
-from engine.reference import reference_score, reference_verdicts
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import durable_rules_engine as dre  # noqa: E402
+
+from engine import api, rete  # noqa: E402
+from engine.compile import compile_policy  # noqa: E402
+from engine.evaluate import prepare, profile_values  # noqa: E402
+from engine.models import IndicatorType, Policy, Profile  # noqa: E402
+from engine.reference import reference_score, reference_verdicts  # noqa: E402
+
 NUMERIC = {IndicatorType.SHARE, IndicatorType.RATIO, IndicatorType.COUNT, IndicatorType.USD_BN,
            IndicatorType.PCT, IndicatorType.PP, IndicatorType.NUMBER, IndicatorType.SHARE_CHANGE}
 
@@ -167,7 +175,7 @@ def rss_mib() -> float:
 
 def installed_cli(workdir: Path) -> Path:
     """`tradepolicy` from a normal install: the project built as a wheel and installed,
-    bytecode-compiled, into a fresh venv (not the editable install this script runs from).
+    bytecode-compiled, into a fresh venv (not the install this script runs from).
     The venv reads the dependencies from this environment's site-packages through a .pth
     line, so no index is needed; that path is not a site dir, so the editable install's own
     .pth there is not processed and `engine` comes from the wheel."""
@@ -330,7 +338,8 @@ def measure(quick: bool) -> dict:
     partners = synthetic_partners(catalog, 200, rng)
     seconds = 0.5 if quick else 2.0
     results: dict = {"machine": f"{platform.machine()}, {platform.python_version()}, "
-                                f"{platform.system()}", "partners": len(partners), "rules": {}}
+                                f"{platform.system()}", "engine": str(Path(api.__file__).parent),
+               "partners": len(partners), "rules": {}}
     compiled_for = {}
     for n_rules in (20, 100):
         policy = generated_policy(catalog, n_rules, rng)
@@ -450,7 +459,8 @@ def print_targets(targets: list[dict]) -> None:
 
 
 def print_table(results: dict) -> None:
-    print(f"machine: {results['machine']}; {results['partners']} synthetic partners")
+    print(f"machine: {results['machine']}; {results['partners']} synthetic partners; engine "
+          f"from {results['engine']}")
     print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'fresh/s':>8} "
           f"{'explained/s':>11} {'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} "
           f"{'eng/ref':>7}")
