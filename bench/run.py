@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import random
@@ -123,28 +124,47 @@ def _outcome(rate: int) -> dict:
     return {"tariff_rate": rate, "legal_authority": "unspecified", "status": "threatened"}
 
 
+SAMPLE_S = 0.1   # a timed sample runs whole passes for at least this long (see per_second)
+
+
 def per_second(cases: dict[str, tuple[Callable, list]], seconds: float) -> dict[str, list]:
-    """Calls per second of each case's fn over its items, pass by pass: the cases take turns,
-    one pass over all their items each, for about `seconds` per case (at least 5 rounds). A
-    slow minute on a noisy machine then weighs on every case of a round alike, and a ratio is
-    taken within each round. Returns each case's rates, round by round."""
-    for fn, items in cases.values():
-        for item in items[:20]:
-            fn(item)                                    # warm up
+    """Calls per second of each case's fn over its items, sample by sample: the cases take
+    turns, one sample each, for about `seconds` per case (at least 5 rounds). A slow minute on
+    a noisy machine then weighs on every case of a round alike, and a ratio is taken within
+    each round. A sample is as many whole passes over the items as last SAMPLE_S: one pass of
+    the bare core is 4-20 ms, about a scheduler time slice, so on a shared machine a single
+    preemption doubled a sample (per-round engine/core ratios of 0.04-1.28 in one quick run).
+    One unmeasured pass over all items first (what is kept per profile, the networks).
+    Returns each case's rates, round by round."""
+    passes = {}
+    for name, (fn, items) in cases.items():
+        begin = time.perf_counter()
+        for item in items:
+            fn(item)                                    # warm up, and size the samples
+        passes[name] = max(1, math.ceil(SAMPLE_S / (time.perf_counter() - begin)))
     rates: dict[str, list] = {name: [] for name in cases}
     start = time.perf_counter()
     while time.perf_counter() - start < seconds * len(cases) or len(rates[next(iter(rates))]) < 5:
         for name, (fn, items) in cases.items():
             begin = time.perf_counter()
-            for item in items:
-                fn(item)
-            rates[name].append(len(items) / (time.perf_counter() - begin))
+            for _ in range(passes[name]):
+                for item in items:
+                    fn(item)
+            rates[name].append(passes[name] * len(items) / (time.perf_counter() - begin))
     return rates
 
 
 def ratio(rates: dict[str, list], top: str, bottom: str) -> float:
     """The median over rounds of top's rate / bottom's rate in the same round."""
     return statistics.median(a / b for a, b in zip(rates[top], rates[bottom], strict=True))
+
+
+def ratio_spread(rates: dict[str, list], top: str, bottom: str) -> list[float]:
+    """The quartiles (25th, 75th percentile) of the per-round ratios: how far to trust the
+    median. On this machine a spread wider than the distance to a target means run again."""
+    found = [a / b for a, b in zip(rates[top], rates[bottom], strict=True)]
+    q1, _, q3 = statistics.quantiles(found, n=4, method="inclusive")
+    return [round(q1, 3), round(q3, 3)]
 
 
 def bare_core_loop(compiled, partners: list[Profile]):
@@ -364,7 +384,10 @@ def measure(quick: bool) -> dict:
             "explained_per_s": round(median["explained"]),
             "bare_core_per_s": round(median["bare"]), "reference_per_s": round(median["reference"]),
             "engine_vs_bare_core": round(ratio(rates, "engine", "bare"), 3),
-            "engine_vs_reference": round(ratio(rates, "engine", "reference"), 3)}
+            "engine_vs_bare_core_quartiles": ratio_spread(rates, "engine", "bare"),
+            "engine_vs_reference": round(ratio(rates, "engine", "reference"), 3),
+            "engine_vs_reference_quartiles": ratio_spread(rates, "engine", "reference"),
+            "rounds": len(rates["engine"])}
     shipped = ROOT / "policies" / "us-china-alignment.yaml"
     results["policy_load_validate_compile_ms"] = round(statistics.median(
         _timed(lambda: api._assemble_and_compile(shipped)) for _ in range(5)), 1)
@@ -462,13 +485,16 @@ def print_table(results: dict) -> None:
     print(f"machine: {results['machine']}; {results['partners']} synthetic partners; engine "
           f"from {results['engine']}")
     print(f"{'rules':>5} {'rulesets':>8} {'compile ms':>10} {'engine/s':>9} {'fresh/s':>8} "
-          f"{'explained/s':>11} {'bare core/s':>11} {'reference/s':>11} {'eng/core':>8} "
-          f"{'eng/ref':>7}")
+          f"{'explained/s':>11} {'bare core/s':>11} {'reference/s':>11} {'eng/core':>18} "
+          f"{'eng/ref':>18} {'rounds':>6}")
     for n, r in results["rules"].items():
+        core, ref = r["engine_vs_bare_core_quartiles"], r["engine_vs_reference_quartiles"]
         print(f"{n:>5} {r['rulesets']:>8} {r['compile_ms']:>10} {r['engine_per_s']:>9,} "
               f"{r['engine_fresh_profiles_per_s']:>8,} {r['explained_per_s']:>11,} "
               f"{r['bare_core_per_s']:>11,} {r['reference_per_s']:>11,} "
-              f"{r['engine_vs_bare_core']:>8} {r['engine_vs_reference']:>7}")
+              f"{r['engine_vs_bare_core']:>6} ({core[0]}-{core[1]}) "
+              f"{r['engine_vs_reference']:>6} ({ref[0]}-{ref[1]}) {r['rounds']:>6}")
+    print("(ratios: median of the per-round ratios, their quartiles in brackets)")
     print("(fresh/s: judge on profile objects it has never seen, nothing kept per profile yet)")
     print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} "
           f"ms; from the disk cache: {results['policy_from_disk_cache_ms']} ms")
