@@ -13,9 +13,12 @@ run:
   drain by slicing names, retract: the most any adapter could reach), and the plain-Python
   reference evaluator; both as ratios to the engine;
 - judge on profile objects it has never seen (what is kept per profile not yet worked out);
-- policy load + validate + compile time (and the shipped policy read from the disk cache
-  instead); a sweep of 50 steps x 200 partners of a rule's limit,
-  a rule's weight and a tier bound;
+- at 20 and 100 rules: compile time (compile_policy on a validated model, what the compile
+  target reads), load + validate + compile from the policy's YAML file (the catalog already
+  loaded), and creating the rulesets in the C core (done at a policy's first evaluation);
+  the shipped policy's load + validate + compile, and read from the disk cache instead;
+- a sweep of 50 steps x 200 partners of a rule's limit, a rule's weight and a tier bound,
+  each on a newly loaded policy;
 - CLI cold start of `tradepolicy evaluate VNM` and `--help` on a normal install (a wheel
   built from this tree, installed bytecode-compiled into a temporary venv), median of several
   fresh processes; `evaluate VNM` both with the disk cache filled (every run after the first
@@ -382,7 +385,12 @@ def measure(quick: bool) -> dict:
         policy = generated_policy(catalog, n_rules, rng)
         compile_ms = statistics.median(
             _timed(lambda policy=policy: compile_policy(policy, catalog)) for _ in range(20))
+        with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-policy-") as folder:
+            load = functools.partial(api._assemble_and_compile, policy_file(policy, folder))
+            loaded_ms = statistics.median(_timed(load) for _ in range(20))
         compiled = compile_policy(policy, catalog)
+        network_ms = statistics.median(_timed(functools.partial(new_network, compiled))
+                                       for _ in range(20))
         run, payloads = bare_core_loop(compiled, partners)
 
         def reference(p, c=compiled):
@@ -397,6 +405,7 @@ def measure(quick: bool) -> dict:
         compiled_for[n_rules] = compiled
         results["rules"][n_rules] = {
             "rulesets": len(compiled.rulesets), "compile_ms": round(compile_ms, 2),
+            "load_validate_compile_ms": round(loaded_ms, 2), "network_ms": round(network_ms, 2),
             "engine_per_s": round(median["engine"]),
             "explained_per_s": round(median["explained"]),
             "bare_core_per_s": round(median["bare"]), "reference_per_s": round(median["reference"]),
@@ -418,6 +427,22 @@ def measure(quick: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="tradepolicy-bench-") as workdir:
         results.update(measure_cli(Path(workdir), 5 if quick else 11))
     return results
+
+
+def policy_file(policy: Policy, folder: str) -> Path:
+    """The policy written out as YAML in `folder`, for timing load + validate + compile."""
+    import yaml
+
+    path = Path(folder) / "policy.yaml"
+    data = policy.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def new_network(compiled) -> None:
+    """The compiled rulesets created in durable-rules' C core and deleted again: what the
+    first evaluation of a policy in a process adds to compiling it (not in compile_ms)."""
+    rete.Network(compiled.rulesets).close()
 
 
 def first_evaluations(compiled, partners: list[Profile], copies: int = 5) -> float:
@@ -513,6 +538,11 @@ def print_table(results: dict) -> None:
               f"{r['engine_vs_reference']:>6} ({ref[0]}-{ref[1]}) {r['rounds']:>6}")
     print("(ratios: median of the per-round ratios, their quartiles in brackets)")
     print("(fresh/s: judge on profile objects it has never seen, nothing kept per profile yet)")
+    print("policy load (YAML) + validate + compile, ms: " + ", ".join(
+        f"{n} rules {r['load_validate_compile_ms']}" for n, r in results["rules"].items())
+        + "; compile ms above is compile_policy on a validated model alone; creating the "
+        "rulesets in the C core at first use adds " + ", ".join(
+        f"{r['network_ms']}" for r in results["rules"].values()) + " ms")
     print(f"shipped policy load+validate+compile: {results['policy_load_validate_compile_ms']} "
           f"ms; from the disk cache: {results['policy_from_disk_cache_ms']} ms")
     print(f"sweep {results['sweep_note']}, each on a newly loaded policy: a limit "
