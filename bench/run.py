@@ -497,7 +497,7 @@ TARGETS = (
     ("engine / bare core at 100 rules", ("rules", 100, "engine_vs_bare_core"), ">=", 0.8),
     ("compile ms at 100 rules", ("rules", 100, "compile_ms"), "<=", 5),
     ("sweep 50 x 200 s", ("sweep_50x200_s",), "<=", 1),
-    ("evaluate VNM cold ms", ("cli_evaluate_vnm_ms",), "<=", 250),
+    ("evaluate VNM cold ms, cache filled", ("cli_evaluate_vnm_ms",), "<=", 250),
     ("--help cold ms", ("cli_help_ms",), "<=", 150),
     ("peak RSS of a CLI run MiB", ("cli_peak_rss_mib",), "<=", 100),
 )
@@ -519,7 +519,7 @@ def against_targets(results: dict) -> list[dict]:
 def print_targets(targets: list[dict]) -> None:
     print("against the targets:")
     for t in targets:
-        print(f"  {t['target']:<32} {t['measured']:>10,} {t['bound']:>10}  "
+        print(f"  {t['target']:<35} {t['measured']:>10,} {t['bound']:>10}  "
               f"{'met' if t['met'] else 'missed'}")
 
 
@@ -557,6 +557,9 @@ def print_table(results: dict) -> None:
           f"disk cache {r['cli_evaluate_vnm_empty_cache_ms']} ms "
           f"({r['cli_evaluate_vnm_empty_cache_fastest_ms']}); peak RSS of a CLI run "
           f"{r['cli_peak_rss_mib']} MiB")
+    print(f"  median CPU ms: --help {r['cli_help_cpu_ms']}, evaluate VNM "
+          f"{r['cli_evaluate_vnm_cpu_ms']}, with an empty disk cache "
+          f"{r['cli_evaluate_vnm_empty_cache_cpu_ms']}")
     print(f"  floors: the third-party imports alone {r['cli_third_party_imports_ms']} ms "
           f"({r['cli_third_party_imports_fastest_ms']}); with one pydantic model class "
           f"{r['cli_third_party_and_a_model_ms']} ms "
