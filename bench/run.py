@@ -530,10 +530,10 @@ TARGETS = (
 def against_targets(results: dict) -> list[dict]:
     """Each target with what this run measured and whether it was met; a ratio whose
     per-round quartiles lie on both sides of its bound is marked unclear: this run cannot
-    tell. On this machine, runs in loaded minutes read the 100-rule engine/core ratio at
-    0.79-0.93 and calmer ones at 0.60-0.62: load does not cancel out of a ratio (perhaps
-    contention slows the C core's memory-bound work more than the Python around it; not
-    established), so a ratio target "met" in a loaded run is not met."""
+    tell. On this machine, runs in loaded minutes read the 100-rule engine/core ratio anywhere
+    from 0.37 to 0.93 (bench runs: 0.79-0.93) and calmer ones at 0.60-0.62: load does not
+    cancel out of a ratio taken within a round, so a ratio target "met" in a loaded run may
+    not be met."""
     found = []
     for what, where, way, bound in TARGETS:
         parent = results
