@@ -496,6 +496,7 @@ class _State:
     last: int = field(compare=False)                      # index of the last rule given a way
     chosen: tuple[Way, ...] = field(compare=False)
     moves: Moves = field(compare=False)
+    interacting: bool = field(default=False, compare=False)   # see _Search.verdicts_after
 
 
 class _Search:
@@ -516,6 +517,17 @@ class _Search:
         self.must = [r for r in base.caps if self.p.order.index(base.caps[r]) > planner.target]
         # from each index on, the best part each rule can get from the ways of the rules there
         self.best_after = self._best_after()
+        self.judged_sets: dict[tuple, dict[str, Verdict]] = {}    # see verdicts_after
+        self.reads: dict[str, set[str]] = {}
+        self.moved = {way: {path.partition(".")[0] for path, _ in way.moves}
+                      for opts in self.options for way in opts}
+        self.broken = {way: self.broken_by(way) for way in self.moved}
+        self.broken_reads = {way: {n.partition(".")[0] for r in broken for n in self.reads_of(r)}
+                             for way, broken in self.broken.items()}
+        self.breaking = any(self.broken.values())    # else no set of ways can interact
+        # from each index on, (rule, its part now) of the rules a way breaks that read a figure
+        # a way of the rules there moves: such a way may mend them (see bound)
+        self.mendable = [self._mendable(i) for i in range(len(self.options) + 1)]
 
     # --- ways and their effects ------------------------------------------------------------
     def ways_for(self, rule_id: str) -> list[Way]:
@@ -575,10 +587,16 @@ class _Search:
         of the rules from `index` on. A way sets the verdicts it changes and leaves the rest,
         so each rule ends at its part now or at one such a way gives it: the best of those.
         (Not the sum of each rule's best net gain: two fixes that each break the same third
-        rule break it once, and a fix that helps nothing on balance can be left out.)"""
+        rule break it once, and a fix that helps nothing on balance can be left out.) A rule
+        broken by the ways chosen may also be mended by a later way that moves a figure it
+        reads (see verdicts_after): it may end at its part before the search too."""
         best = self.best_after[index]
-        return sum(max(self.parts[item], best.get(item[0], -math.inf))
-                   for item in verdicts.items())
+        total = sum(max(self.parts[item], best.get(item[0], -math.inf))
+                    for item in verdicts.items())
+        for rule, before in self.mendable[index]:
+            part = max(self.parts[(rule, verdicts[rule])], best.get(rule, -math.inf))
+            total += max(before - part, 0.0)
+        return total
 
     def gain(self, way: Way) -> float:
         base = self.p.base.verdicts
@@ -590,6 +608,48 @@ class _Search:
         for way in chosen:
             verdicts.update(way.effects)
         return verdicts
+
+    def verdicts_after(self, chosen: tuple[Way, ...], moves: Moves,
+                       interacting: bool | None = None) -> dict[str, Verdict]:
+        """The verdicts a set of ways leads to: their separate effects added up, except where
+        one way breaks a rule that reads a figure another way moves. There the sum is too
+        gloomy (the other move may keep the rule: `b1 = true` breaks `s1 <= 0.1 or b1 ==
+        false`, which `s1 = 0.1` for another rule keeps), so the merged moves are judged by the
+        engine, once per set. (A sum too hopeful is caught when the set is confirmed.)"""
+        if interacting is None:
+            interacting = len(chosen) > 1 and self.interacting(chosen)
+        if not interacting:
+            return self.predicted(chosen)
+        key = tuple(sorted(moves.items(), key=repr))
+        if key not in self.judged_sets:
+            self.judged_sets[key] = dict(self.p.judge(moves).verdicts)
+        return self.judged_sets[key]
+
+    def interacting(self, chosen: tuple[Way, ...]) -> bool:
+        """Whether one way breaks a rule reading a figure another way moves."""
+        return any(self.interacts(way, chosen[i + 1:]) for i, way in enumerate(chosen))
+
+    def interacts(self, way: Way, others: tuple[Way, ...]) -> bool:
+        return any(not self.broken_reads[way].isdisjoint(self.moved[other]) or
+                   not self.broken_reads[other].isdisjoint(self.moved[way]) for other in others)
+
+    def _mendable(self, index: int) -> list[tuple[str, float]]:
+        moved = set().union(*(self.moved[way] for opts in self.options[index:] for way in opts))
+        base = self.p.base.verdicts
+        broken = {rule for rules in self.broken.values() for rule in rules}
+        return [(rule, self.parts[(rule, base[rule])]) for rule in sorted(broken)
+                if any(n.partition(".")[0] in moved for n in self.reads_of(rule))]
+
+    def broken_by(self, way: Way) -> list[str]:
+        """The rules a way makes count for less than they do now."""
+        base = self.p.base.verdicts
+        return [r for r, v in way.effects.items()
+                if self.contribution(r, v) < self.contribution(r, base[r])]
+
+    def reads_of(self, rule_id: str) -> set[str]:
+        if rule_id not in self.reads:
+            self.reads[rule_id] = self.p.reads(rule_id)
+        return self.reads[rule_id]
 
     def reaches(self, predicted: dict[str, Verdict]) -> bool:
         """Whether these verdicts would earn the target tier, scored as judge scores them."""
@@ -618,7 +678,8 @@ class _Search:
         while queue and expanded < MAX_STATES and confirms < MAX_CONFIRMS:
             state = heapq.heappop(queue)
             expanded += 1
-            if state.chosen and self.reaches(self.predicted(state.chosen)):
+            if state.chosen and self.reaches(self.verdicts_after(state.chosen, state.moves,
+                                                                  state.interacting)):
                 confirms += 1
                 found = self.confirm(state)
                 if found is not None:
@@ -643,14 +704,18 @@ class _Search:
                 if moves is None:
                     continue
                 chosen = (*state.chosen, way)
-                if self.hopeless(chosen, index):
+                # the set interacts if its parent did, or if the new way does with one of it
+                interacting = state.interacting or (
+                    self.breaking and self.interacts(way, state.chosen))
+                if self.hopeless(chosen, moves, index, interacting):
                     continue
-                result.append(_State(self.p.cost(moves), 0, index, chosen, moves))
+                result.append(_State(self.p.cost(moves), 0, index, chosen, moves, interacting))
         return result
 
-    def hopeless(self, chosen: tuple[Way, ...], index: int) -> bool:
+    def hopeless(self, chosen: tuple[Way, ...], moves: Moves, index: int,
+                 interacting: bool) -> bool:
         """No later way can lift this set to the target, or a capping rule is left unfixed."""
-        verdicts = self.predicted(chosen)
+        verdicts = self.verdicts_after(chosen, moves, interacting)
         if self.bound(verdicts, index + 1) < -1e-9:
             return True
         return any(verdicts[r] in _CAPPING and not self.fixers_after(r, index)

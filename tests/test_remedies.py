@@ -700,3 +700,26 @@ def test_an_unknown_fixed_indicator_is_bad_input_at_its_line(run_cli, ws):
                 if "china_imprt_share" in text)
     assert f"{path}:{line}:" in done.stderr and "did you mean 'china_import_share'" in \
         done.stderr
+
+
+def test_two_fixes_that_mend_what_each_other_breaks_are_found_together():
+    """`s1 < 0.1` and `b1 == true` are violated; `s1 >= 0.1 or b1 == true` holds. Fixing the
+    first alone breaks the third, which the second fix mends: their effects added up said the
+    pair fails, so the search pruned it and answered 'none' (the brute-force test found it)."""
+    rules = [("r0", "s1 < 0.1"), ("r1", "s1 >= 0.1 or b1 == true"), ("r2", "b1 == true")]
+    policy = Policy.model_validate({
+        "name": "tiny", "title": "t", "version": "1", "description": "d",
+        "sources": {"s": {"title": "s"}},
+        "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
+        "rules": [{"id": r, "demand": "a", "title": "t", "rationale": "r", "sources": ["s"],
+                   "require": text, "weight": 1} for r, text in rules],
+        "tiers": [{"id": t, "title": t, "min_score": m, "outcome": {
+            "tariff_rate": 10, "legal_authority": "unspecified", "status": "threatened"}}
+            for t, m in (("top", 80), ("low", 0))]})
+    profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
+        "s1": {"value": 0.15, "illustrative": True}, "b1": {"value": False,
+                                                          "illustrative": True}}})
+    plan = remedies.plan(compile_policy(policy, CATALOG), profile)
+    assert plan.status == RemedyStatus.FOUND, plan.reason
+    assert {c.indicator: c.target for c in plan.changes} == {"s1": 0.099, "b1": True}
+    assert plan.reached_tier == "top"
