@@ -18,9 +18,9 @@ that reaches the next tier, each answer confirmed by judging the changed profile
    judged for real; the first the engine confirms (tier reached, no judged rule turned unknown)
    is the remedy. The search is capped; hitting the cap is reported, never hidden.
 
-The prediction adds the ways' separate effects, so a set whose parts help each other beyond
-their separate effects may be judged later than its cost deserves; every remedy shown has been
-confirmed by the engine, and its cost is exact.
+The prediction adds the ways' separate effects, except in a set where one way breaks a rule
+that reads a figure another way moves: the other move may mend it, so such a set is judged by
+the engine. Every remedy shown has been confirmed by the engine, and its cost is exact.
 """
 
 from __future__ import annotations
