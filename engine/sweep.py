@@ -145,11 +145,34 @@ class _Steps:
         self.rule = self.target if self.field == "limit" else None
         self._whole: dict[int, CompiledPolicy] = {}
         self._alone: dict[int, CompiledPolicy] = {}
+        self._rescored: dict[int, CompiledPolicy] = {}
+        # the steps compiled whole to check the change: the range's two ends (see rescoring)
+        ends = sorted({values.index(min(values)), values.index(max(values))}) if values else []
+        self.ends = ends
 
     def whole(self, i: int) -> CompiledPolicy:
         if i not in self._whole:
             self._whole[i] = _at(self.compiled, self.parameter, self.values[i])
         return self._whole[i]
+
+    def rescoring(self, i: int) -> CompiledPolicy:
+        """The policy at a step of a rule's weight or a tier's bound, for scoring the verdicts
+        judged once. Neither changes an engine rule, so between the range's two ends it is the
+        compiled policy with that one number changed, not compiled again (compiling the whole
+        policy was most of such a sweep: about 1 s for 50 steps of a 100-rule policy). The ends
+        are compiled whole, which checks the change as any --set is checked: a weight or a
+        bound is valid over an interval (0 < weight <= 100; between the neighbouring tiers'
+        bounds), so valid at both ends it is valid between them."""
+        for end in self.ends:
+            self.whole(end)               # refused here, as at the first step, if out of range
+        if i in self.ends:
+            return self.whole(i)
+        # kept apart from the whole steps: its source data still has the old number, so a
+        # partner with terms (which are applied to that data) takes a whole step instead
+        if i not in self._rescored:
+            self._rescored[i] = _renumbered(self.compiled, self.field, self.target,
+                                            self.values[i])
+        return self._rescored[i]
 
     def alone(self, i: int) -> CompiledPolicy:
         if i not in self._alone:
@@ -160,6 +183,26 @@ class _Steps:
         """The swept rule alone with its limit at `value`."""
         setting = (f"{self.parameter}={_text(value)}",)
         return api.with_settings(api.rule_alone(self.compiled, self.rule), setting, "--param")
+
+
+def _renumbered(compiled: CompiledPolicy, field: str, target: str,
+                value: Any) -> CompiledPolicy:
+    """The compiled policy with one rule's weight or one tier's bound at `value` (checked by
+    the caller), sharing its engine rules."""
+    policy = compiled.policy
+    if field == "min_score":
+        return replace(compiled, policy=_with_bound(policy, target, value), variants={})
+    rule = compiled.rules[target].rule.model_copy(update={field: value})
+    rules = [rule if r.id == target else r for r in policy.rules]
+    return replace(compiled, policy=policy.model_copy(update={"rules": rules}),
+                   rules={**compiled.rules, target: replace(compiled.rules[target], rule=rule)},
+                   variants={})
+
+
+def _with_bound(policy, tier_id: str, value: Any):
+    tiers = [t.model_copy(update={"min_score": value}) if t.id == tier_id else t
+             for t in policy.tiers]
+    return policy.model_copy(update={"tiers": tiers})
 
 
 def _of(judged) -> tuple[str | None, float | None]:
@@ -184,7 +227,9 @@ class _Judged:
         if self.base is None:
             return self.full(steps.whole(i))
         if steps.field == "min_score":
-            return self.bounded(steps.whole(i).policy)
+            return self.bounded(steps.rescoring(i).policy)
+        if steps.field == "weight":
+            return self.reweighted(steps.rescoring(i))
         if steps.rule is None:
             return self.reweighted(steps.whole(i))
         return self.relimited(steps.alone(i))
@@ -193,10 +238,7 @@ class _Judged:
         """The standing at a value between the steps (a flip point being pinned)."""
         steps = self.steps
         if self.base is not None and steps.field == "min_score":
-            policy = self.compiled.policy
-            tiers = [t.model_copy(update={"min_score": value}) if t.id == steps.target else t
-                     for t in policy.tiers]
-            return self.bounded(policy.model_copy(update={"tiers": tiers}))
+            return self.bounded(_with_bound(self.compiled.policy, steps.target, value))
         if self.base is not None and steps.rule is not None:
             return self.relimited(steps.alone_at(value))
         return self.full(_at(self.compiled, steps.parameter, value))
