@@ -744,6 +744,8 @@ class _Search:
             RemedyStatus.FOUND, self.p.target,
             changes=self.changes(state, self.attribute(state, (*fixed_rules, *scoped_out))),
             cost=round(state.cost, 4), reached_tier=judged.tier.id, reached_score=judged.score,
+            reached_coverage=round(judged.totals.coverage, 4),
+            reached_provisional=judged.totals.coverage < self.p.policy.scoring.min_coverage,
             fixed_rules=fixed_rules, scoped_out=scoped_out,
             newly_violated=went({Verdict.SATISFIED, Verdict.NOT_APPLICABLE}, Verdict.VIOLATED))
 

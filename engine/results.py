@@ -174,6 +174,8 @@ class RemedyPlan:
     cost: float | None = None
     reached_tier: str | None = None    # the tier the changed profile gets from the engine
     reached_score: float | None = None
+    reached_coverage: float | None = None   # of the changed profile: its score rests on this
+    reached_provisional: bool = False  # that coverage is under the policy's min_coverage
     fixed_rules: tuple[str, ...] = ()        # violated before, satisfied after
     scoped_out: tuple[str, ...] = ()         # violated before, not applicable after
     newly_violated: tuple[str, ...] = ()     # side effects: satisfied before, violated after

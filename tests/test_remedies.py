@@ -189,6 +189,37 @@ def test_every_format_names_both_rules_the_greenfield_cut_fixes():
     assert both[0] in table[row] and both[1] in table[row + 1]
 
 
+def test_a_remedy_reaching_a_tier_on_too_little_data_says_it_is_provisional():
+    """Thailand (16% coverage): cutting its Chinese import share to 20% gives score 100 and the
+    aligned tier, on a fifth of the policy's weight. The remedy said 'score 100, tier aligned'
+    as if that were a firm rating; the scorecard of the changed profile is provisional, and
+    every format must say so, as the partner's own tier says it."""
+    from engine.report import renderer
+    from engine.report.table import render as render_table
+
+    compiled = api.load_policy()
+    loaded = api.load_partners(["THA", "MYS"], compiled.catalog)
+    report = remedies.with_remedies(compiled, api.evaluate(compiled, loaded), loaded)
+    tha, mys = (next(c for c in report.scorecards if c.code == code) for code in ("THA", "MYS"))
+    assert (tha.remedies.reached_tier, tha.remedies.reached_provisional) == ("aligned", True)
+    assert tha.remedies.reached_coverage == pytest.approx(0.1628, abs=1e-4)
+    assert mys.remedies.reached_provisional is False          # 84% judged: a firm rating
+    words = "tier aligned (provisional: low coverage, 16%)"
+    assert words in renderer("markdown")(report)
+    assert words in renderer("html")(report)
+    assert words in " ".join(render_table(report, width=200).split())
+    assert "provisional" not in text_of(mys.remedies)
+    cards = {c["partner"]["code"]: c for c in yaml.safe_load(renderer("json")(report))["partners"]}
+    assert cards["THA"]["remedies"]["reaches"] == {"tier": "aligned", "score": 100.0,
+                                                   "coverage": 0.1628, "provisional": True}
+    assert cards["MYS"]["remedies"]["reaches"]["provisional"] is False
+
+
+def text_of(plan) -> str:
+    from engine.report import text
+    return text.remedy_head(plan)
+
+
 def test_a_fixed_figure_blocks_the_only_path_and_the_plan_says_so(tmp_path):
     """Cambodia's EO 14326 listing caps it at watch; the shipped policy marks the listing as the
     US's act, not Cambodia's. Without that mark the remedy delists it."""

@@ -137,6 +137,8 @@ class ChangeJSON(TypedDict):
 class ReachesJSON(TypedDict):
     tier: str
     score: float | None
+    coverage: float | None        # of the changed profile
+    provisional: bool             # that coverage is under the policy's min_coverage
 
 
 @Closed
@@ -236,7 +238,8 @@ def _remedies(plan: RemedyPlan) -> RemedyJSON:
                      "hypothetical": True,
                      "current_provenance": asdict(c.provenance) if c.provenance else None}
                     for c in plan.changes],
-        "reaches": ({"tier": plan.reached_tier, "score": plan.reached_score}
+        "reaches": ({"tier": plan.reached_tier, "score": plan.reached_score,
+                     "coverage": plan.reached_coverage, "provisional": plan.reached_provisional}
                     if plan.reached_tier else None),
         "fixes": list(plan.fixed_rules), "scoped_out": list(plan.scoped_out),
         "newly_violated": list(plan.newly_violated),

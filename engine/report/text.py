@@ -171,8 +171,12 @@ def remedy_head(plan: RemedyPlan) -> str:
                      plan.status, "none")
         return f"{aim}: {label}: {plan.reason}"
     count = len(plan.changes)
+    # a tier reached on too little known data is no firmer than the partner's own would be
+    flag = f" (provisional: low coverage, {plan.reached_coverage:.0%})" \
+        if plan.reached_provisional else ""
     return (f"{aim}: cost {plan.cost:g}, {count} change{'s' if count != 1 else ''}; "
-            f"re-evaluated with them: score {plan.reached_score:g}, tier {plan.reached_tier}")
+            f"re-evaluated with them: score {plan.reached_score:g}, tier {plan.reached_tier}"
+            f"{flag}")
 
 
 def invented(change: Change) -> bool:
