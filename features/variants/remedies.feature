@@ -7,8 +7,8 @@ Feature: Remedies: the cheapest changes of a partner's own figures that reach th
   change that fixes several rules is paid once. Every remedy shown has been checked by
   evaluating the changed profile with the engine; the targets are hypothetical figures, not
   data, and a remedy never fills in a figure the profile lacks. The shipped policy marks the
-  US's own findings (the EO 14326 listing, Commerce circumvention findings) as not the
-  partner's to change.
+  US's own findings (the EO 14326 listing, Commerce circumvention findings, CBP's duty-evasion
+  cases and the duties owed in them) as not the partner's to change.
 
   Scenario: Viet Nam reaches watch with two cuts, one of which fixes three rules
     Given the shipped policy
@@ -60,6 +60,20 @@ Feature: Remedies: the cheapest changes of a partner's own figures that reach th
     And its tier is not capped
     And it has no remedy because "transshipment-circumvention-list (caps at watch) must be fixed to reach cooperating"
     And it has no remedy because "the policy marks on_circumvention_list as not the partner's to change"
+
+  Scenario: South Korea's remedy leaves the duty-evasion cases to the US
+    Korea breaks the evasion rule only on duties owed in CBP's EAPA cases ($0.07 bn against a
+    $0.04 bn limit). Those cases, and the duties CBP finds owed in them, are the US's findings,
+    like a circumvention finding: Korea cannot write them down, so the remedy cuts China's
+    share of its steel imports instead.
+    Given the shipped policy
+    When partner "KOR" is evaluated
+    Then rule "transshipment-evasion-cases" is violated
+    And its remedy reaches tier "aligned"
+    And its remedy has 2 changes
+    And its remedy changes "china_import_share_by_group.steel" from 0.45 to 0.25
+    And its remedy changes "exports_to_us_usd_bn" from 127.79 to 140
+    And with its remedy its score is 87.5
 
   Scenario: Thailand's remedy changes only a figure it has; its twenty unknown rules stay unknown
     Given the shipped policy
