@@ -395,13 +395,17 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
     plan = _rule_plan(compiled, rule)
     checks = tuple(_explain(c, values, facts) for c in plan.comparisons)
     primary = _primary(checks, verdict)
+    margin = primary.margin if primary else None
     observed = {name: _plain(lookup(values, name)) for name in plan.observed}
     because = tuple(_because(compiled, fact, values, facts, set()) for fact in plan.derived)
     message = _message(compiled, rule, verdict, checks, primary, values, code, facts, fired)
+    if verdict == Verdict.NOT_APPLICABLE:
+        # outside its scope the rule compares nothing: a margin or a failing check there (a
+        # solar share against a limit set for four other countries) reads as a breach
+        checks, margin = (), None
     return Finding(plan.id, plan.demand, plan.title, verdict, plan.severity, plan.weight,
-                   observed, primary.limit if primary else None,
-                   primary.margin if primary else None, message, plan.sources, because, checks,
-                   plan.limit_basis, None, terms)
+                   observed, primary.limit if primary else None, margin, message,
+                   plan.sources, because, checks, plan.limit_basis, None, terms)
 
 
 @dataclass(frozen=True)

@@ -425,3 +425,28 @@ def test_every_format_says_when_a_quoted_figure_has_no_source(report):
                         if "| `ts-risk` (" in line)
     assert " ".join(table.render(report, width=160).split()).count(note) == 1
     assert page.count(note) == 1 and md.count(note) == 1      # not for VNM's sourced count
+
+
+def test_a_rule_that_does_not_apply_shows_no_margin_in_any_format():
+    """Australia is outside the solar rule's scope (the four countries of Commerce's 2023
+    finding), yet its solar share 55% was measured against that rule's 50% limit: the JSON gave
+    margin -0.05 and a check that fails, the markdown row '– n/a | ... | 55% | ≤ 50% | −5
+    points', the HTML a red bar 'margin −5 points (past the limit)'. A limit that does not apply
+    has no margin: nothing was compared, and a reader sees a breach that is not one."""
+    compiled = api.load_policy()
+    card = api.evaluate_partner(compiled, api.load_partner("AUS", compiled.catalog))
+    report = Report(api.stamp(compiled), (card,))
+    (solar,) = [f for f in card.findings if f.rule == "inputs-solar-share"]
+    assert solar.status.value == "not_applicable"
+    assert solar.observed == {"china_import_share_by_group.solar": 0.55}   # the figure it reads
+    assert solar.margin is None and solar.checks == ()
+    (data,) = [f for f in json.loads(json_.render(report))["partners"][0]["findings"]
+               if f["rule"] == "inputs-solar-share"]
+    assert data["margin"] is None and data["checks"] == []
+    row = next(line for line in markdown.render(report).splitlines()
+               if "`inputs-solar-share`" in line)
+    assert "−" not in row and "55%" not in row
+    page = html_report.render(report)
+    block = page[page.index('id="AUS-inputs-solar-share"'):]
+    block = block[:block.index("</div>")]
+    assert "past the limit" not in block and "<svg" not in block
