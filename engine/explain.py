@@ -394,7 +394,7 @@ def explain_rule(compiled: CompiledPolicy, rule: CompiledRule, verdict: Verdict,
     """`terms`: the partner's terms that set this rule, carried into the finding."""
     plan = _rule_plan(compiled, rule)
     checks = tuple(_explain(c, values, facts) for c in plan.comparisons)
-    primary = _primary(checks, verdict)
+    primary = _primary(checks, verdict, plan.either)
     margin = primary.margin if primary else None
     observed = {name: _plain(lookup(values, name)) for name in plan.observed}
     because = tuple(_because(compiled, fact, values, facts, set()) for fact in plan.derived)
@@ -415,6 +415,7 @@ class _RulePlan:
     rule: CompiledRule
     # `not` pushed onto the comparisons, so each check's margin and words face the right way
     comparisons: tuple[_Comparison, ...]
+    either: bool                               # the requirement is `any` of comparisons
     observed: tuple[str, ...]                  # the figures it reads, sorted
     derived: tuple[tuple[str, str], ...]       # the derived facts it reads, sorted
     id: str
@@ -431,17 +432,21 @@ def _rule_plan(compiled: CompiledPolicy, rule: CompiledRule) -> _RulePlan:
     plan = plans.get(rule.rule.id)
     if plan is None or plan.rule is not rule:
         model, catalog = rule.rule, compiled.catalog
+        tree = cx.push_not(rule.require.tree)
         plan = plans[model.id] = _RulePlan(
-            rule, tuple(_Comparison.of(c, catalog)
-                        for c in cx.comparisons(cx.push_not(rule.require.tree))),
+            rule, tuple(_Comparison.of(c, catalog) for c in cx.comparisons(tree)),
+            isinstance(tree, cx.Any_) and all(isinstance(i, cx.Compare) for i in tree.items),
             tuple(n for n in sorted(rule.require.reads) if not n.startswith(COMPUTED_PREFIX)),
             tuple(sorted(rule.require.derived_reads)), model.id, model.demand, model.title,
             model.severity.value, float(model.weight), tuple(model.sources), model.limit_basis)
     return plan
 
 
-def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:
-    """The comparison that decides the verdict: the first failing, else the tightest."""
+def _primary(checks: tuple[Check, ...], verdict: Verdict, either: bool = False) -> Check | None:
+    """The comparison that decides the verdict: the first failing, else the tightest; for a
+    rule kept by `either` of its routes, the route with the most room for its limit (Mexico's
+    tariff gap 17 pp inside -25, not its matched share exactly on 50%: the rule would still
+    hold without that one, and a margin of 0 would read as a partner on the edge)."""
     if not checks:
         return None
     if verdict == Verdict.VIOLATED:
@@ -450,6 +455,8 @@ def _primary(checks: tuple[Check, ...], verdict: Verdict) -> Check | None:
         return next((c for c in checks if c.holds is None), checks[0])
     holding = [c for c in checks if c.holds] or list(checks)   # an `any` passes on one route
     margins = [c for c in holding if c.margin is not None]
+    if either and margins:     # routes in different units compare by room relative to limit
+        return max(margins, key=lambda c: c.margin / (abs(c.limit) or 1))
     return min(margins, key=lambda c: c.margin) if margins else holding[0]
 
 
