@@ -4,6 +4,7 @@ table), and the HTML is self-contained."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -450,3 +451,22 @@ def test_a_rule_that_does_not_apply_shows_no_margin_in_any_format():
     block = page[page.index('id="AUS-inputs-solar-share"'):]
     block = block[:block.index("</div>")]
     assert "past the limit" not in block and "<svg" not in block
+
+
+def test_a_threatened_or_struck_down_outcome_is_never_said_to_be_effective():
+    """Canada's outcome read '100% tariff · no stated legal authority · threatened · effective
+    2026-01-24': a threat that never took effect, called effective (its own note says 'never
+    shown here as in force'); India's '15% ... struck down · effective 2026-02-20' dated the
+    rate's start to the day it fell. The date is when the status began: 'threatened since'."""
+    from engine.report import table
+
+    compiled = api.load_policy()
+    loaded = api.load_partners(["CAN", "IND", "AUS"], compiled.catalog)
+    report = api.evaluate(compiled, loaded, dt.date(2026, 11, 23))
+    said = {"CAN": "threatened since 2026-01-24", "IND": "struck down since 2026-02-20",
+            "AUS": "in force since 2026-02-20"}
+    page = re.sub(r"<[^>]+>", "", html_report.render(report))
+    for out in (" ".join(table.render(report, width=200).split()), markdown.render(report),
+                page):
+        assert all(words in out for words in said.values())
+        assert "effective 2026-" not in out

@@ -190,13 +190,16 @@ def outcome_box(card: Scorecard) -> Html:
                      class_="big words"),
                   el("div", text.outcome_text(None, card.tier), class_="small")
                   if card.tier else None)
-    dates = [f"effective {o.effective}" if o.effective else "no effective date",
+    status = o.status.replace("_", " ")
+    since = text.since_text(o).removeprefix(status)       # ' since 2026-02-20', or ''
+    dates = [None if o.effective else "no effective date",
              f"review {o.review}" if o.review else None]
     return el("div", el("div", "Tariff outcome", class_="label"),
               el("div", f"{o.tariff_rate:g}%", class_="big"),
-              el("div", authority_words(o.legal_authority), " · ",
-                 el("strong", o.status.replace("_", " ")), class_="small"),
-              el("div", " · ".join(d for d in dates if d), class_="small"))
+              el("div", authority_words(o.legal_authority), " · ", el("strong", status), since,
+                 class_="small"),
+              el("div", " · ".join(d for d in dates if d), class_="small")
+              if any(dates) else None)
 
 
 def counts_box(card: Scorecard) -> Html:

@@ -53,11 +53,17 @@ def outcome_text(outcome: Outcome | None, tier: str | None = None) -> str:
         return "no tariff outcome on record for this tier on the evaluation date"
     if outcome is None:
         return "no outcome: unrated"
-    dates = ", ".join(d for d in (f"effective {outcome.effective}" if outcome.effective else "",
-                                  f"review {outcome.review}" if outcome.review else "") if d)
     authority = authority_words(outcome.legal_authority)
-    text = f"{outcome.tariff_rate:g}% tariff · {authority} · {outcome.status.replace('_', ' ')}"
-    return f"{text} · {dates}" if dates else text
+    text = f"{outcome.tariff_rate:g}% tariff · {authority} · {since_text(outcome)}"
+    return f"{text} · review {outcome.review}" if outcome.review else text
+
+
+def since_text(outcome: Outcome) -> str:
+    """The status and the day it began, 'threatened since 2026-01-24': an outcome's effective
+    date is when its status took hold, and 'threatened · effective 2026-01-24' said a threat
+    took effect (as 'struck down · effective' dated a rate's start to the day it fell)."""
+    status = outcome.status.replace("_", " ")
+    return f"{status} since {outcome.effective}" if outcome.effective else status
 
 
 def counts_text(card: Scorecard) -> str:
