@@ -249,9 +249,29 @@ def _explain(c: _Comparison, values: dict[str, Any],
     # each number is put in words once, for both the sentence and the check's fields
     seen, bound = show_pair(c.indicator, observed, limit, c.literal, c.bound)
     gap = show_gap(c.indicator, abs(margin)) if margin is not None else ""
+    if margin and _decimals(gap) > _decimals(seen):
+        seen = _to_decimals(c.indicator, observed, _decimals(gap))
     text = _sentence(c.label, seen, op, bound, margin, holds, gap)
     return Check(name, op, _plain(observed), _plain(limit), margin, holds, text, seen, bound,
                  gap)
+
+
+def _decimals(words: str) -> int:
+    """Digits after the decimal point of the number in `words` ('$0.004 bn' -> 3)."""
+    _, point, rest = words.partition(".")
+    return len(rest) - len(rest.lstrip("0123456789")) if point else 0
+
+
+def _to_decimals(indicator: Indicator | None, value: float, decimals: int) -> str:
+    """`value` in words with at least `decimals` decimals where it has them: a value beside a
+    gap of 0.096 reads 1.096, not 1.1, so that value minus limit is the gap a reader sees."""
+    kind = indicator.type if indicator else None
+    words = _show_number(kind, value, _num)
+    for number in _FINER[1:]:
+        if _decimals(words) >= decimals:
+            break
+        words = _show_number(kind, value, number)
+    return words
 
 
 def _fact_check(name: str, op: str, value: str, facts: dict) -> Check:

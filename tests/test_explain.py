@@ -250,9 +250,10 @@ def test_because_follows_a_chain_two_levels_deep(ws):
     ("inputs-share", "china_import_share <= 0.21055", {"china_import_share": 0.21055},
      "Chinese share of imports 21.055% is within the 21.055% limit (at the limit)"),
     ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.19", {},
-     "Imports from China / Exports to the US 1.191 exceeds the 1.19 limit by 0.0012"),
+     "Imports from China / Exports to the US 1.1912 exceeds the 1.19 limit by 0.0012"),
     ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.195", {},
-     "Imports from China / Exports to the US 1.19 is within the 1.195 limit (0.0038 to spare)"),
+     "Imports from China / Exports to the US 1.1912 is within the 1.195 limit (0.0038 to "
+     "spare)"),
     ("ratio", "imports_from_china_usd_bn / exports_to_us_usd_bn <= 1.005", {},
      "Imports from China / Exports to the US 1.19 exceeds the 1.005 limit by 0.19"),
 ])
@@ -261,6 +262,22 @@ def test_a_limit_reads_as_written_and_the_value_never_reads_equal_to_it_unless_i
     """The value gets more digits only when the usual rounding would put it on, or across,
     the limit (1.191 beside 1.19, but 1.19 beside 1.195)."""
     assert _finding(ws, rule=rule, require=require, **figures).message == message
+
+
+@pytest.mark.parametrize(("figures", "message"), [
+    ({"imports_from_china_usd_bn": 140, "exports_to_us_usd_bn": 127.79},
+     "Imports from China / Exports to the US 1.096 exceeds the 1 limit by 0.096"),
+    ({"imports_from_china_usd_bn": 152, "exports_to_us_usd_bn": 140},
+     "Imports from China / Exports to the US 1.086 exceeds the 1 limit by 0.086"),
+    ({"imports_from_china_usd_bn": 162, "exports_to_us_usd_bn": 119},
+     "Imports from China / Exports to the US 1.36 exceeds the 1 limit by 0.36"),
+])
+def test_the_value_has_the_digits_of_its_gap_so_the_two_add_up(ws, figures, message):
+    """South Korea's ratio read '1.1 exceeds the 1 limit by 0.096' and Japan's '1.09 ... by
+    0.086': a reader who subtracts gets 0.1 and 0.09. The value is shown to the gap's decimals
+    (1.096), never fewer."""
+    assert _finding(ws, rule="ratio", require="imports_from_china_usd_bn / "
+                    "exports_to_us_usd_bn <= 1.0", **figures).message == message
 
 
 @pytest.mark.parametrize(("when", "value", "words"), [
