@@ -470,3 +470,18 @@ def test_a_threatened_or_struck_down_outcome_is_never_said_to_be_effective():
                 page):
         assert all(words in out for words in said.values())
         assert "effective 2026-" not in out
+
+
+def test_a_derived_fact_that_could_not_be_decided_reads_undecided_in_the_chain():
+    """Thailand's chain read '← transshipment_risk = high unknown by transshipment-risk-high':
+    'unknown by' says nothing a reader can parse; the finding's own words say 'undecided'."""
+    from engine.report import table
+
+    compiled = api.load_policy()
+    report = api.evaluate(compiled, api.load_partners(["THA"], compiled.catalog))
+    page = re.sub(r"<[^>]+>", "", html_report.render(report))
+    for out in (" ".join(table.render(report, width=200).split()), markdown.render(report),
+                page):
+        out = out.replace("\\_", "_")
+        assert "transshipment_risk = high undecided by transshipment-risk-high" in out
+        assert " unknown by " not in out

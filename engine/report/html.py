@@ -278,7 +278,7 @@ def because_list(chain) -> Html:
     for b in chain:
         figures = ", ".join(f"{k} {v}" for k, v in b.shown.items())
         items.append(el("li", "← ", el("code", f"{b.fact} = {b.value}"), " ",
-                        b.status.value.replace("_", " "), " by ",
+                        text.fact_status_words(b), " by ",
                         el("code", ", ".join(b.derived_by)),
                         f" ({figures})" if figures else None, because_list(b.because)))
     return el("ul", items, class_="because", aria_label="because")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from engine.results import (
     Because,
     Change,
+    FactStatus,
     Finding,
     Observation,
     Outcome,
@@ -147,12 +148,20 @@ def _chain_figures(chain: tuple[Because, ...]) -> list[str]:
     return [name for b in chain for name in (*b.observed, *_chain_figures(b.because))]
 
 
+def fact_status_words(because: Because) -> str:
+    """'concluded', 'not concluded', or 'undecided' (missing figures could make it go either
+    way), as the findings say it: 'unknown by transshipment-risk-high' read as nothing."""
+    if because.status == FactStatus.UNKNOWN:
+        return "undecided"
+    return because.status.value.replace("_", " ")
+
+
 def because_lines(chain: tuple[Because, ...], depth: int = 0) -> list[str]:
     lines = []
     for b in chain:
         figures = ", ".join(f"{k} {v}" for k, v in b.shown.items())
         by = ", ".join(b.derived_by)
-        lines.append(f"{'  ' * depth}← {b.fact} = {b.value} {b.status.value.replace('_', ' ')}"
+        lines.append(f"{'  ' * depth}← {b.fact} = {b.value} {fact_status_words(b)}"
                      f" by {by} ({figures})")
         lines += because_lines(b.because, depth + 1)
     return lines
