@@ -43,7 +43,10 @@ Feature: Remedies: the cheapest changes of a partner's own figures that reach th
     And with its remedy its tier is "aligned"
     And with its remedy its score is 91.9
 
-  Scenario: For a ratio the cheaper side moves: India sells more to the US rather than buying less from China
+  Scenario: For a ratio either side may move at the same cost: India's remedy raises its exports to the US to its imports from China
+    # Exports 86 -> 113.5 cost 27.5 / 113.5 = 0.2423, exactly what cutting imports from China
+    # 113.5 -> 86 would cost (the measure divides by the larger of old and new): a tie, which
+    # the planner settles by the figures' names, not a cheaper side.
     Given the shipped policy
     When partner "IND" is evaluated
     Then its tier is "cooperating"
@@ -51,6 +54,7 @@ Feature: Remedies: the cheapest changes of a partner's own figures that reach th
     And its remedy changes "exports_to_us_usd_bn" from 86 to 113.5
     And its remedy changes "china_import_share_by_group.steel" from 0.3 to 0.25
     And its remedy fixes rule "inputs-china-vs-us-trade"
+    And its remedy costs 0.409
     And with its remedy its score is 87.5
 
   Scenario: Cambodia has no remedy, because only the US can take it off the circumvention list
