@@ -572,6 +572,8 @@ def condition_text(node: cx.Node, catalog: Catalog) -> str:
     if isinstance(node, cx.Not):
         return f"not ({condition_text(node.item, catalog)})"
     joiner = " and " if isinstance(node, cx.All) else " or "
-    parts = [condition_text(i, catalog) for i in node.items]
-    return joiner.join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+    # brackets for a nested any/all, not for a label that holds the word 'and' ("Gap between
+    # the partner's and the US tariff"), where they would suggest a grouping there is not
+    return joiner.join(f"({condition_text(i, catalog)})" if isinstance(i, cx.All | cx.Any_)
+                       else condition_text(i, catalog) for i in node.items)
 

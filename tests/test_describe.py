@@ -101,3 +101,15 @@ def test_a_number_beside_arithmetic_reads_as_the_findings_say_it(ws):
         describe.rules_text(compiled).lower()
     finding = next(f for f in ws.evaluate(compiled).findings if f.rule == "ratio")
     assert "the 1 limit" in finding.message
+
+
+def test_brackets_group_conditions_not_labels_that_contain_and(shipped):
+    """tariffs-match-us-on-china read 'requires (Gap between the partner's and the US tariff on
+    Chinese goods is at least -25 pp) or Share of notified US measures matched is at least 50%':
+    the bracket was set because the label holds the word 'and', and suggests a grouping the rule
+    does not have. Brackets mark a nested any/all, as in the transshipment inference."""
+    text = describe.rules_text(shipped)
+    assert ("requires Gap between the partner's and the US tariff on Chinese goods is at least "
+            "-25 pp or Share of notified US measures matched is at least 50%\n") in text
+    assert "when (Rerouting share of exports to the US is above 10% or " in text
+    assert "(Gap" not in describe.rule_text(shipped, "tariffs-match-us-on-china")
