@@ -158,7 +158,7 @@ class _Planner:
         self.base = api.judge(compiled, profile, self.day)
         self.order = [t.id for t in self.policy.tiers]
         self.judged = 0
-        self._limits: dict[str, list[float]] | None = None     # see limits_of
+        self._compared: dict[str, list[cx.Compare]] | None = None     # see compared
         # the next better tier, by index (tiers go best first); None at the top or unrated
         index = self.order.index(self.base.tier.id) if self.base.tier else 0
         self.target: int | None = index - 1 if index else None
@@ -289,7 +289,7 @@ class _Planner:
         candidates = self.candidates(path, indicator, limit)
         good = [{path: v} for v in candidates if self.holds_with(cmp, {path: v})]
         if isinstance(limit, int | float) and not isinstance(limit, bool):
-            return self.nearest_per_zone(path, good)
+            return self.past_other_limits(cmp, path, candidates, good)
         # every value of a category, not only the nearest: a condition may hold several
         # comparisons of one figure (`none_of` a list is one `!=` per value), and the nearest
         # value for one can fail another; the ways of the branch are merged and ranked
@@ -306,26 +306,41 @@ class _Planner:
         if kind == IndicatorType.DATE:
             day = limit if isinstance(limit, dt.date) else dt.date.fromisoformat(str(limit))
             return [day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
-        # at this limit, and at every other limit the policy compares this figure with: the
-        # nearest value that fixes this rule may break another (`x > 1` against `x <= 1 or
-        # x >= 2`), where a value past the other's limit would not
-        return list(dict.fromkeys(v for boundary in dict.fromkeys([float(limit),
-                                                                    *self.limits_of(path)])
-                                  for v in self.numbers_near(path, boundary)))
+        return self.numbers_near(path, float(limit))
 
-    def limits_of(self, path: str) -> list[float]:
-        """Every number the policy compares the figure `path` with, in any rule, scope or
-        inference (worked out once per planner)."""
-        if self._limits is None:
-            self._limits = {}
-            checks = [c for r in self.compiled.rules.values() for c in (r.require, r.applies_when)
-                      if c is not None] + [d.when for d in self.compiled.derivations.values()]
+    def past_other_limits(self, cmp: cx.Compare, path: str, tried: list[Any],
+                          good: list[Moves]) -> list[Moves]:
+        """The nearest value that fixes the comparison; and where that value breaks a
+        comparison of the figure that holds now in a satisfied rule (`x > 1` against `x <= 1
+        or x >= 2`), the nearest that fixes it past each limit such rules compare the figure
+        with, one of which may keep that rule (x = 2)."""
+        nearest = self.nearest(path, good)
+        if not nearest or not any(self.reference.compare(other) is True and
+                                  not self.holds_with(other, nearest[0])
+                                  for other in self.compared(path) if other is not cmp):
+            return nearest
+        more = [v for limit in self.limits_of(path) for v in self.numbers_near(path, limit)
+                if v not in tried]
+        good = good + [{path: v} for v in dict.fromkeys(more) if self.holds_with(cmp, {path: v})]
+        return self.nearest_per_zone(path, good)
+
+    def compared(self, path: str) -> list[cx.Compare]:
+        """Every comparison of the figure `path` with a number in the requirement of a rule
+        satisfied now (worked out once per planner): what a fix of another rule must keep."""
+        if self._compared is None:
+            self._compared = {}
+            checks = [r.require for rule_id, r in self.compiled.rules.items()
+                      if self.base.verdicts.get(rule_id) == Verdict.SATISFIED]
             for cmp in (cmp for c in checks for cmp in cx.comparisons(c.tree)):
                 left, _, right = cx.oriented(cmp)
                 if isinstance(left, cx.Ref) and isinstance(right, cx.Lit) and \
                         isinstance(right.value, int | float) and not isinstance(right.value, bool):
-                    self._limits.setdefault(left.name, []).append(float(right.value))
-        return sorted(set(self._limits.get(path, ())))
+                    self._compared.setdefault(left.name, []).append(cmp)
+        return self._compared.get(path, [])
+
+    def limits_of(self, path: str) -> list[float]:
+        """Every number those rules compare the figure `path` with."""
+        return sorted({float(cx.oriented(c)[2].value) for c in self.compared(path)})
 
     def nearest_per_zone(self, path: str, good: list[Moves]) -> list[Moves]:
         """The nearest value that works between each two limits the policy compares the figure
