@@ -753,12 +753,9 @@ def test_an_unknown_fixed_indicator_is_bad_input_at_its_line(run_cli, ws):
         done.stderr
 
 
-def test_two_fixes_that_mend_what_each_other_breaks_are_found_together():
-    """`s1 < 0.1` and `b1 == true` are violated; `s1 >= 0.1 or b1 == true` holds. Fixing the
-    first alone breaks the third, which the second fix mends: their effects added up said the
-    pair fails, so the search pruned it and answered 'none' (the brute-force test found it)."""
-    rules = [("r0", "s1 < 0.1"), ("r1", "s1 >= 0.1 or b1 == true"), ("r2", "b1 == true")]
-    policy = Policy.model_validate({
+def _two_tier_policy(rules: list[tuple[str, str]]) -> Policy:
+    """Rules (id, condition) of weight 1 under tiers top (80) and low."""
+    return Policy.model_validate({
         "name": "tiny", "title": "t", "version": "1", "description": "d",
         "sources": {"s": {"title": "s"}},
         "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
@@ -767,6 +764,14 @@ def test_two_fixes_that_mend_what_each_other_breaks_are_found_together():
         "tiers": [{"id": t, "title": t, "min_score": m, "outcome": {
             "tariff_rate": 10, "legal_authority": "unspecified", "status": "threatened"}}
             for t, m in (("top", 80), ("low", 0))]})
+
+
+def test_two_fixes_that_mend_what_each_other_breaks_are_found_together():
+    """`s1 < 0.1` and `b1 == true` are violated; `s1 >= 0.1 or b1 == true` holds. Fixing the
+    first alone breaks the third, which the second fix mends: their effects added up said the
+    pair fails, so the search pruned it and answered 'none' (the brute-force test found it)."""
+    rules = [("r0", "s1 < 0.1"), ("r1", "s1 >= 0.1 or b1 == true"), ("r2", "b1 == true")]
+    policy = _two_tier_policy(rules)
     profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
         "s1": {"value": 0.15, "illustrative": True}, "b1": {"value": False,
                                                           "illustrative": True}}})
@@ -781,15 +786,7 @@ def test_a_number_may_move_past_another_rules_limit_to_keep_that_rule():
     breaks the second rule, and the search tried no other value, so it answered 'none' where
     u1 = 2 keeps both."""
     rules = [("r0", "u1 > 1.0"), ("r1", "u1 <= 1.0 or u1 >= 2.0")]
-    policy = Policy.model_validate({
-        "name": "tiny", "title": "t", "version": "1", "description": "d",
-        "sources": {"s": {"title": "s"}},
-        "demands": [{"id": "a", "title": "a", "intent": "i", "sources": ["s"]}],
-        "rules": [{"id": r, "demand": "a", "title": "t", "rationale": "r", "sources": ["s"],
-                   "require": text, "weight": 1} for r, text in rules],
-        "tiers": [{"id": t, "title": t, "min_score": m, "outcome": {
-            "tariff_rate": 10, "legal_authority": "unspecified", "status": "threatened"}}
-            for t, m in (("top", 80), ("low", 0))]})
+    policy = _two_tier_policy(rules)
     profile = Profile.model_validate({"partner": {"code": "AAA"}, "indicators": {
         "u1": {"value": 0.5, "illustrative": True}}})
     plan = remedies.plan(compile_policy(policy, CATALOG), profile)
