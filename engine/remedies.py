@@ -343,9 +343,9 @@ class _Planner:
         return sorted({float(cx.oriented(c)[2].value) for c in self.compared(path)})
 
     def nearest_per_zone(self, path: str, good: list[Moves]) -> list[Moves]:
-        """The nearest value that works between each two limits the policy compares the figure
-        with: values there hold or fail every such comparison alike, so they differ only in
-        cost, while values in another zone may keep another rule as it is."""
+        """The nearest value that works between each two limits of `compared`: values there
+        hold or fail every such comparison alike, so they differ only in cost, while values in
+        another zone may keep a satisfied rule as it is."""
         limits = self.limits_of(path)
         zones: dict[tuple[int, ...], Moves] = {}
         for moves in self.nearest(path, good, keep_all=True):
