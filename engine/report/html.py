@@ -191,7 +191,7 @@ def outcome_box(card: Scorecard) -> Html:
                   el("div", text.outcome_text(None, card.tier), class_="small")
                   if card.tier else None)
     status = o.status.replace("_", " ")
-    since = text.since_text(o).removeprefix(status)       # ' since 2026-02-20', or ''
+    since = text.since_date(o)
     dates = [None if o.effective else "no effective date",
              f"review {o.review}" if o.review else None]
     return el("div", el("div", "Tariff outcome", class_="label"),

@@ -63,8 +63,12 @@ def since_text(outcome: Outcome) -> str:
     """The status and the day it began, 'threatened since 2026-01-24': an outcome's effective
     date is when its status took hold, and 'threatened · effective 2026-01-24' said a threat
     took effect (as 'struck down · effective' dated a rate's start to the day it fell)."""
-    status = outcome.status.replace("_", " ")
-    return f"{status} since {outcome.effective}" if outcome.effective else status
+    return outcome.status.replace("_", " ") + since_date(outcome)
+
+
+def since_date(outcome: Outcome) -> str:
+    """' since 2026-01-24', the day an outcome's status began, or '' when none is given."""
+    return f" since {outcome.effective}" if outcome.effective else ""
 
 
 def counts_text(card: Scorecard) -> str:
