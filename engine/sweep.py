@@ -147,8 +147,8 @@ class _Steps:
         self._alone: dict[int, CompiledPolicy] = {}
         self._rescored: dict[int, CompiledPolicy] = {}
         # the steps compiled whole to check the change: the range's two ends (see rescoring)
-        ends = sorted({values.index(min(values)), values.index(max(values))}) if values else []
-        self.ends = ends
+        self.ends = sorted({values.index(min(values)), values.index(max(values))}) \
+            if values else []
 
     def whole(self, i: int) -> CompiledPolicy:
         if i not in self._whole:
