@@ -231,12 +231,12 @@ def with_term(compiled: CompiledPolicy, index: int) -> CompiledPolicy:
 def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPolicy:
     """The policy partner `code` faces on `day`: its own terms applied, only rules in force.
     Without terms or dated rules that is the policy itself (no recompiling)."""
-    source = compiled.source or _source_of(compiled.policy)
-    terms = variants.terms_for(source.data, code, day) if compiled.policy.terms else []
+    terms = variants.terms_for(_source(compiled).data, code, day) if compiled.policy.terms \
+        else []
     # the merge of a set of terms is kept per compiled policy: a partner is evaluated often
     assembled, shaped = compiled.plan(
-        f"terms:{terms}", lambda c: variants.with_terms(source, terms, c.policy.terms)) \
-        if terms else (source, {})
+        f"terms:{terms}", lambda c: variants.with_terms(_source(c), terms, c.policy.terms)) \
+        if terms else (None, {})
     # dates are read after the terms, which may add dated rules or date existing ones
     dated = tuple(r.get("id") for r in (assembled.data.get("rules") or []) if
                   not variants.in_force(r, day)) if terms else \
@@ -244,16 +244,22 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
     if not terms and not dated:
         return compiled
     def build() -> CompiledPolicy:
-        variant = _compile(variants.in_force_on(assembled, day), compiled)
+        variant = _compile(variants.in_force_on(assembled or _source(compiled), day), compiled)
         variant.shaped = shaped
         variant.settings = compiled.settings
         return variant
     return _variant(compiled, (tuple(terms), dated), build)
 
 
+def _source(compiled: CompiledPolicy) -> variants.Assembled:
+    """The data the policy was assembled from, for its terms and dated rules to be applied to.
+    A policy compiled from a model rather than read from a file (library use, the benchmark)
+    has none: its model is dumped instead, once per compiled policy, and only when a partner
+    faces terms or dated rules (a dump per evaluation cost more than the evaluation)."""
+    return compiled.source or compiled.plan("source", lambda c: _source_of(c.policy))
+
+
 def _source_of(policy: Policy) -> variants.Assembled:
-    """The data of a policy compiled from a model rather than read from a file (library use,
-    the benchmark), for its terms and dated rules to be applied to as to a file's."""
     data = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
     return variants.Assembled.of(Document(f"<policy {policy.name}>", data, {}, {}))
 
