@@ -18,7 +18,7 @@ from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
 from engine.load import Document, check_file_name, file_in_folder, load_yaml
-from engine.models import Catalog, Policy, Profile, Tier, Waiver, parse
+from engine.models import Catalog, Policy, Profile, Rule, Tier, Waiver, parse
 from engine.results import (
     DemandScore,
     ExceptionNote,
@@ -240,7 +240,7 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
     # dates are read after the terms, which may add dated rules or date existing ones
     dated = tuple(r.get("id") for r in (assembled.data.get("rules") or []) if
                   not variants.in_force(r, day)) if terms else \
-        tuple(r.id for r in compiled.policy.rules if not r.in_force(day))
+        tuple(r.id for r in compiled.plan("dated", _dated_rules) if not r.in_force(day))
     if not terms and not dated:
         return compiled
     def build() -> CompiledPolicy:
@@ -249,6 +249,11 @@ def for_partner(compiled: CompiledPolicy, code: str, day: dt.date) -> CompiledPo
         variant.settings = compiled.settings
         return variant
     return _variant(compiled, (tuple(terms), dated), build)
+
+
+def _dated_rules(compiled: CompiledPolicy) -> tuple[Rule, ...]:
+    """The rules with a start or an end: the only ones a day can take out (most have none)."""
+    return tuple(r for r in compiled.policy.rules if r.effective or r.expires)
 
 
 def _source(compiled: CompiledPolicy) -> variants.Assembled:
