@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from engine import cache, explain, findings, locate, score, variants
 from engine.catalog import check_profile, did_you_mean, profile_problems
@@ -360,9 +361,10 @@ def _shown(path: str) -> str:
         return str(resolved)
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """The verdicts and score of one partner, before any explanation is written."""
+class Judgement(NamedTuple):
+    """The verdicts and score of one partner, before any explanation is written. A named
+    tuple, not a frozen dataclass: one is made per evaluation, and a frozen dataclass's
+    __init__ (a setattr per field) took 2.7 us of the 48 of a 20-rule judge."""
 
     verdicts: dict[str, Verdict]
     facts: dict

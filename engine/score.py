@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import countOf, itemgetter
+from typing import NamedTuple
 
 from engine.compile import CompiledPolicy
 from engine.models import Policy, Scoring, Tier
@@ -26,8 +27,7 @@ class Weighted:
     verdict: Verdict
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):                  # made per evaluation: cheaper than a dataclass
     score: float | None
     coverage: float
     counts: dict[str, int]
