@@ -317,15 +317,16 @@ CLI_KEYS = {"help": "cli_help", "evaluate": "cli_evaluate_vnm",
 SWEEP_STEPS = 50
 
 
-def sweep_hook(sweep_module, compiled, partners: list[Profile]) -> tuple[Callable, dict]:
+def sweep_hook(sweep_module, compiled, partners: list[Profile],
+               folder: Path) -> tuple[Callable, dict]:
     """One 50-step sweep per kind of parameter over `partners`: a rule's limit, a rule's
     weight and a tier bound. The generated policy is written out and loaded as a user's would
     be, since a sweep changes the policy the way `--set` does. Returns `load`, which gives a
     newly loaded policy object each call (as each CLI run has), and per kind a function that
-    sweeps a policy so loaded."""
+    sweeps a policy so loaded. The policy file is written in `folder`, which must outlive
+    both."""
     import yaml
 
-    folder = Path(tempfile.mkdtemp(prefix="tradepolicy-sweep-"))
     path = folder / "policy.yaml"
     data = compiled.policy.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -359,7 +360,15 @@ def measure_sweep(compiled, partners: list[Profile]) -> dict:
     networks, 32 at most, and what is worked out per profile) is still warm."""
     from engine import sweep as sweep_module
 
-    load, calls = sweep_hook(sweep_module, compiled, partners)
+    with tempfile.TemporaryDirectory(prefix="tradepolicy-sweep-") as folder:
+        found = _sweeps(*sweep_hook(sweep_module, compiled, partners, Path(folder)))
+    found["sweep_50x200_s"] = found["sweep_limit_s"]
+    found["sweep_note"] = (f"{SWEEP_STEPS} steps x {len(partners)} partners, "
+                           f"{compiled.policy.name}")
+    return found
+
+
+def _sweeps(load: Callable, calls: dict) -> dict:
     found = {}
     for kind, call in calls.items():
         call(load())                                  # warm up: what a process does once
@@ -369,9 +378,6 @@ def measure_sweep(compiled, partners: list[Profile]) -> dict:
         call(kept)
         found[f"sweep_{kind}_repeat_s"] = round(statistics.median(
             _timed(functools.partial(call, kept)) for _ in range(3)) / 1000, 3)
-    found["sweep_50x200_s"] = found["sweep_limit_s"]
-    found["sweep_note"] = (f"{SWEEP_STEPS} steps x {len(partners)} partners, "
-                           f"{compiled.policy.name}")
     return found
 
 
