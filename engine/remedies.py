@@ -158,6 +158,7 @@ class _Planner:
         self.base = api.judge(compiled, profile, self.day)
         self.order = [t.id for t in self.policy.tiers]
         self.judged = 0
+        self.move_costs: dict[tuple[str, Any], float] = {}            # see move_cost
         self._compared: dict[str, list[cx.Compare]] | None = None     # see compared
         # the next better tier, by index (tiers go best first); None at the top or unrated
         index = self.order.index(self.base.tier.id) if self.base.tier else 0
@@ -195,6 +196,15 @@ class _Planner:
         return sum(self.move_cost(path, value) for path, value in moves.items())
 
     def move_cost(self, path: str, value: Any) -> float:
+        """What moving one figure (a path) to `value` costs; kept, since the search costs
+        every set of ways it tries, and the same few moves recur in them."""
+        key = (path, value)                  # values are scalars: a number, a member's bool
+        cost = self.move_costs.get(key)
+        if cost is None:
+            cost = self.move_costs[key] = self._move_cost(path, value)
+        return cost
+
+    def _move_cost(self, path: str, value: Any) -> float:
         settings, indicator = self.settings, self.indicator(path)
         weight = float(settings.weights.get(path.partition(".")[0], 1))
         old = self.current(path)
