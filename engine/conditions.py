@@ -63,11 +63,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class Lit:
+    """A value written in a condition: a number, a string, a date or a list."""
+
     value: Any
 
 
 @dataclass(frozen=True)
 class Arith:
+    """Arithmetic of two terms (`+ - * /`), worked out on the figures as written."""
+
     op: str
     left: Term
     right: Term
@@ -78,6 +82,9 @@ Term = Ref | Lit | Arith
 
 @dataclass(frozen=True)
 class Compare:
+    """One comparison, where it was written (`loc`, and `offset` into an expression string):
+    the leaf a verdict's explanation and a remedy work from."""
+
     left: Term
     op: str
     right: Term
@@ -87,16 +94,22 @@ class Compare:
 
 @dataclass(frozen=True)
 class All:
+    """Every item holds."""
+
     items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Any_:
+    """At least one item holds."""
+
     items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """The item does not hold (unknown stays unknown)."""
+
     item: Node
 
 

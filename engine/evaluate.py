@@ -93,6 +93,9 @@ Spec = tuple[str, str, Any]       # (fact field, how it is encoded, what the enc
 
 @dataclass(frozen=True)
 class FactPlan:
+    """How a policy's fact is built from a profile: the fields it reads and how each is
+    encoded, the computed fields with their terms, and the engine network it goes to."""
+
     fields: tuple[Spec, ...]
     computed: tuple[tuple[str, cx.Term], ...]
     network_key: rete.Shards

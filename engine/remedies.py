@@ -516,6 +516,9 @@ _CAPPING = (Verdict.VIOLATED, Verdict.EXCEPTED)
 
 @dataclass(order=True)
 class _State:
+    """A set of ways in the best-first search, ordered by cost (then by `tie`, the order
+    states were made in, so that equal costs pop deterministically)."""
+
     cost: float
     tie: int
     last: int = field(compare=False)                      # index of the last rule given a way

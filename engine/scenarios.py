@@ -21,12 +21,16 @@ from engine.errors import InputError, Problem
 
 @dataclass(frozen=True)
 class Step:
+    """One Given/When/Then line of a scenario."""
+
     keyword: str
     text: str
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """A scenario of a .feature file, as `rules` and `docs` list the ones that name a rule."""
+
     feature: str           # the feature's title
     path: str              # the .feature file
     line: int

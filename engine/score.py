@@ -22,6 +22,8 @@ from engine.results import Verdict
 
 @dataclass(frozen=True)
 class Weighted:
+    """A rule's verdict with the weight and demand it counts toward."""
+
     demand: str
     weight: float
     verdict: Verdict
