@@ -485,9 +485,12 @@ def _outcome(tier: Tier | None, day: dt.date) -> Outcome | None:
     o = tier.outcome_on(day) if tier else None
     if o is None:
         return None
-    return Outcome(float(o.tariff_rate), o.legal_authority.value,
-                   o.effective.isoformat() if o.effective else None,
-                   o.review.isoformat() if o.review else None, o.status.value, o.note)
+    return Outcome(float(o.tariff_rate), o.legal_authority.value, _day(o.effective),
+                   _day(o.expires), _day(o.review), o.status.value, o.note)
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def partner_name(profile: Profile) -> str:

@@ -124,7 +124,8 @@ def authority_words(authority: str | None) -> str:
 class Outcome:
     tariff_rate: float
     legal_authority: str
-    effective: str | None
+    effective: str | None        # the day its status began
+    expires: str | None          # the last day it is in force (a history's next entry may follow)
     review: str | None
     status: str
     note: str | None

@@ -49,7 +49,8 @@ def test_evaluate_exits_0_and_prints_the_json_contract(run_cli, fixture_dir):
     assert partner["partner"] == {"code": "VNM", "name": "Viet Nam"}
     assert (partner["score"], partner["tier"], partner["coverage"]) == (12.5, "bad", 1.0)
     assert partner["outcome"] == {"tariff_rate": 40.0, "legal_authority": "ieepa",
-                                  "effective": "2025-07-31", "review": None,
+                                  "effective": "2025-07-31", "expires": None,
+                                  "review": None,
                                   "status": "struck_down", "note": None}
     keys = {"rule", "demand", "status", "observed", "limit", "margin", "message", "sources",
             "because"}

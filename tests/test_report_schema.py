@@ -4,6 +4,7 @@ typed contract in engine/report/json_.py, holds for real outputs and declares ev
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 
 import pytest
@@ -98,3 +99,21 @@ def test_the_cli_prints_the_same_schema(run_cli):
     done = run_cli("schema", "report")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == json_.schema()
+
+
+def test_an_outcome_that_ends_says_when_in_the_json(validator):
+    """On 2025-09-01 India's tier carried the 15% IEEPA rate of the shipped outcome history,
+    in force from 2025-08-07 through 2026-02-19: the JSON gave its start and not its end, so a
+    reader could not tell that the rate shown would stop the next February."""
+    compiled = api.load_policy()
+    report = api.evaluate(compiled, api.load_partners(["IND", "VNM"], compiled.catalog),
+                          dt.date(2025, 9, 1))
+    data = json.loads(json_.render(report))
+    outcomes = {p["partner"]["code"]: p["outcome"] for p in data["partners"]}
+    assert {k: outcomes["IND"][k] for k in ("tariff_rate", "status", "effective", "expires")} \
+        == {"tariff_rate": 15.0, "status": "in_force", "effective": "2025-08-07",
+            "expires": "2026-02-19"}
+    assert outcomes["VNM"] is None               # no outcome of its tier in force that day
+    assert _errors(validator, data) == []
+    assert json_.schema()["$defs"]["OutcomeJSON"]["required"] == [
+        "tariff_rate", "legal_authority", "effective", "expires", "review", "status", "note"]

@@ -54,7 +54,8 @@ class PartnerRefJSON(TypedDict):
 class OutcomeJSON(TypedDict):
     tariff_rate: float
     legal_authority: str
-    effective: str | None
+    effective: str | None          # YYYY-MM-DD: the day its status began
+    expires: str | None            # YYYY-MM-DD: the last day it is in force
     review: str | None
     status: str
     note: str | None

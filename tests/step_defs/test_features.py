@@ -300,6 +300,16 @@ def outcome_status(world: World, status: str) -> None:
     assert world.card().outcome.status == status
 
 
+@then(parsers.parse("its outcome expires on {day}"))
+def outcome_expires(world: World, day: str) -> None:
+    assert world.card().outcome.expires == day
+
+
+@then("its outcome has no expiry date")
+def outcome_open_ended(world: World) -> None:
+    assert world.card().outcome.expires is None
+
+
 @then(parsers.parse('its legal authority is "{authority}"'))
 def outcome_authority(world: World, authority: str) -> None:
     assert world.card().outcome.legal_authority == authority
