@@ -485,3 +485,40 @@ def test_a_derived_fact_that_could_not_be_decided_reads_undecided_in_the_chain()
         out = out.replace("\\_", "_")
         assert "transshipment_risk = high undecided by transshipment-risk-high" in out
         assert " unknown by " not in out
+
+
+
+def test_every_format_says_the_last_day_of_an_outcome_that_ends():
+    """On 2025-09-01 India's and Malaysia's tiers carried IEEPA rates of the shipped outcome
+    history that end on 2026-02-19 (the struck-down entry follows the next day), yet every
+    format said only '15% tariff · IEEPA · in force since 2025-08-07': a reader was shown a
+    rate with no hint that it stops. An outcome with no end date says nothing more."""
+    compiled = api.load_policy()
+    loaded = api.load_partners(["IND", "MYS", "CAN"], compiled.catalog)
+    for out in _human_formats(api.evaluate(compiled, loaded, dt.date(2025, 9, 1))):
+        assert "IEEPA · in force since 2025-08-07, until 2026-02-19" in out      # IND, 15%
+        assert "IEEPA · in force since 2025-07-31, until 2026-02-19" in out      # MYS, 40%
+    for out in _human_formats(api.evaluate(compiled, loaded, dt.date(2026, 3, 1))):
+        assert "IEEPA · struck down since 2026-02-20" in out
+        assert "threatened since 2026-01-24" in out                              # CAN
+        assert not re.search(r"since 20\d\d-\d\d-\d\d,? until", out)
+
+
+def test_an_outcome_with_an_end_and_no_start_reads_in_force_until(ws):
+    """The fixture's `bad` tier, its outcome dated only by the day it ends."""
+    policy = ws.policy_data()
+    policy["tiers"][1]["outcome"] = {"tariff_rate": 10, "legal_authority": "section_122",
+                                     "status": "in_force", "expires": "2026-07-19"}
+    compiled = ws.compile(policy)
+    report = api.evaluate(compiled, [api.load_partner(ws.vnm_path, compiled.catalog)],
+                          dt.date(2026, 3, 1))
+    for out in _human_formats(report):
+        assert "Section 122 · in force until 2026-07-19" in out
+
+
+def _human_formats(report: Report) -> list[str]:
+    """The table (an outcome on one line at 200 columns), the markdown and the HTML's words."""
+    from engine.report import table
+
+    page = re.sub(r"<[^>]+>", "", html_report.render(report))
+    return [" ".join(table.render(report, width=200).split()), markdown.render(report), page]

@@ -191,12 +191,12 @@ def outcome_box(card: Scorecard) -> Html:
                   el("div", text.outcome_text(None, card.tier), class_="small")
                   if card.tier else None)
     status = o.status.replace("_", " ")
-    since = text.since_date(o)
+    days = text.status_dates(o)
     dates = [None if o.effective else "no effective date",
              f"review {o.review}" if o.review else None]
     return el("div", el("div", "Tariff outcome", class_="label"),
               el("div", f"{o.tariff_rate:g}%", class_="big"),
-              el("div", authority_words(o.legal_authority), " · ", el("strong", status), since,
+              el("div", authority_words(o.legal_authority), " · ", el("strong", status), days,
                  class_="small"),
               el("div", " · ".join(d for d in dates if d), class_="small")
               if any(dates) else None)

@@ -60,10 +60,20 @@ def outcome_text(outcome: Outcome | None, tier: str | None = None) -> str:
 
 
 def since_text(outcome: Outcome) -> str:
-    """The status and the day it began, 'threatened since 2026-01-24': an outcome's effective
+    """The status and its days, 'threatened since 2026-01-24': an outcome's effective
     date is when its status took hold, and 'threatened · effective 2026-01-24' said a threat
     took effect (as 'struck down · effective' dated a rate's start to the day it fell)."""
-    return outcome.status.replace("_", " ") + since_date(outcome)
+    return outcome.status.replace("_", " ") + status_dates(outcome)
+
+
+def status_dates(outcome: Outcome) -> str:
+    """' since 2025-08-07, until 2026-02-19': the day an outcome's status began and the last
+    day it holds, each when given ('' for neither). The end is said because a rate shown
+    without it reads as lasting, when a history may replace it the next day."""
+    since = since_date(outcome)
+    if not outcome.expires:
+        return since
+    return f"{since}{',' if since else ''} until {outcome.expires}"
 
 
 def since_date(outcome: Outcome) -> str:
