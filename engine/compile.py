@@ -671,6 +671,12 @@ def _per_field(tests: set[tuple[str, str]]) -> dict[str, int]:
 
 
 _SHARE, _SHARE_CHANGE = IndicatorType.SHARE, IndicatorType.SHARE_CHANGE
+# Numbers no figure can be below 0 of (engine.catalog refuses such a figure in a profile): a
+# limit below 0 makes a rule that never holds (`at_most -1`) or always does (`at_least -1`),
+# a typo either way. pp, pct, share_change, ratio and number figures may be negative.
+_NOT_NEGATIVE = {IndicatorType.COUNT: "a count cannot be negative (0 or more)",
+                 IndicatorType.USD_BN: "an amount in US$ billions cannot be negative (0 or "
+                                       "more, unless the catalog marks it signed: true)"}
 
 
 def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:
@@ -682,12 +688,7 @@ def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ValueError(f"is a number ({kind.value}); compare it with a number, "
                              f"not {value!r}")
-        _require(not too_large(value), "the limit is too large to compare (over 1e300)")
-        if kind == _SHARE and not 0 <= value <= 1:
-            raise ValueError(f"a share is a fraction 0..1 (20% is 0.2), not {value}")
-        if kind == _SHARE_CHANGE and not -1 <= value <= 1:
-            raise ValueError("a change of a share is a signed fraction -1..1 (2 points is 0.02), "
-                             f"not {value}")
+        _check_number_limit(indicator, value)
         return [Leaf(name, op, value)]
     if kind == IndicatorType.BOOL:
         _require(op in ("==", "!=") and isinstance(value, bool),
@@ -702,6 +703,21 @@ def _typed_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[
         _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply to a date")
         return [Leaf(name, op, day.toordinal())]
     return _choice_leaves(name, indicator, op, value)
+
+
+def _check_number_limit(indicator: Indicator, value: float) -> None:
+    """Refuse a limit outside the range the indicator's figures take: a rule comparing them
+    with it would hold for every partner or for none, whatever their figures."""
+    kind = indicator.type
+    _require(not too_large(value), "the limit is too large to compare (over 1e300)")
+    if kind == _SHARE and not 0 <= value <= 1:
+        raise ValueError(f"a share is a fraction 0..1 (20% is 0.2), not {value}")
+    if kind == _SHARE_CHANGE and not -1 <= value <= 1:
+        raise ValueError("a change of a share is a signed fraction -1..1 (2 points is 0.02), "
+                         f"not {value}")
+    signed = kind == IndicatorType.USD_BN and indicator.signed     # a balance, say
+    if value < 0 and kind in _NOT_NEGATIVE and not signed:
+        raise ValueError(f"{_NOT_NEGATIVE[kind]}, not {value}")
 
 
 def _choice_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list[Leaf]:

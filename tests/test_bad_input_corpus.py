@@ -76,6 +76,9 @@ TEXT_CASES: dict[str, str | bytes] = {
     "policy-wrong-type": _policy_with("    weight: 4\n", "    weight: four\n"),
     "policy-share-limit-out-of-range": _policy_with("limit: 0.20", "limit: 20"),
     "policy-nan-limit": _policy_with("limit: 0.20", "limit: .nan"),
+    "policy-negative-count-limit": _policy_with(
+        "{indicator: china_deal_count, comparison: at_most, limit: 0}",
+        "{indicator: china_deal_count, comparison: at_most, limit: -1}"),
     "policy-eval-attempt": _policy_with(
         "{indicator: china_deal_count, comparison: at_most, limit: 0}",
         "\"__import__('os').system('touch MARKER') == 0\""),

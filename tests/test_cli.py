@@ -154,6 +154,34 @@ def test_a_bad_policy_exits_2_with_path_line_col_and_no_traceback(run_cli, fixtu
     _no_traceback(done)
 
 
+def test_a_negative_count_limit_exits_2_at_its_place_from_a_file_or_a_setting(run_cli,
+                                                                             fixture_dir):
+    """The fixture's transshipment inference written `eapa_case_count >= -5` holds for any
+    count, so it rested on the rerouting share alone without a word; a count's limit set
+    below 0 on the command line is refused the same way."""
+    policy = fixture_dir / "policy.yaml"
+    text = policy.read_text()
+    policy.write_text(text.replace("eapa_case_count >= 5", "eapa_case_count >= -5"))
+    (line,) = [n for n, words in enumerate(text.splitlines(), 1) if "eapa_case_count" in words]
+    col = text.splitlines()[line - 1].index("eapa_case_count >= 5") + 1
+    for args in (["validate", policy], ["evaluate", fixture_dir / "VNM.yaml", "--policy", policy]):
+        done = run_cli(*args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"{policy}:{line}:{col}: eapa_case_count: a count cannot be "
+                                      "negative (0 or more), not -5\n"), done.stderr
+        assert done.stdout == ""
+        _no_traceback(done)
+    policy.write_text(text.replace("\ntiers:", "\n  - {id: cases, demand: transshipment, "
+                                   "title: c, rationale: r, sources: [s1], "
+                                   "require: 'eapa_case_count <= 9'}\ntiers:"))
+    done = run_cli("evaluate", fixture_dir / "VNM.yaml", "--policy", policy,
+                   "--set", "cases.limit=-1")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("--set cases.limit=-1: eapa_case_count: a count cannot be negative "
+                           "(0 or more), not -1\n")
+    _no_traceback(done)
+
+
 def test_a_failing_run_leaves_no_output_file_and_no_temporary_file(run_cli, fixture_dir,
                                                                    tmp_path):
     out_dir = tmp_path / "out"

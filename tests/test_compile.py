@@ -125,6 +125,62 @@ def test_a_share_change_written_in_points_in_a_profile_is_refused(ws):
     assert api.load_partner(fine, catalog).profile.figure("share_change").value == -1
 
 
+@pytest.mark.parametrize(("comparison", "limit"), [("at_most", -1), ("at_least", -1),
+                                                  ("below", -0.5)])
+def test_a_negative_count_limit_is_refused_at_the_limit(ws, comparison, limit):
+    """`at_most -1` on a count can never hold (and `at_least -1` always does): a typo for a
+    limit of 1 or 0, which every partner failed, or passed, without a word."""
+    line = f"require: {{indicator: eapa_case_count, comparison: {comparison}, limit: {limit}}}"
+    path = _edited(ws, SHARE_LINE, line)
+    col = 5 + line.rindex(str(limit))               # the rule's keys are indented 4 spaces
+    assert_input_error(_refused(path), path, 25, col,
+                       f"eapa_case_count: a count cannot be negative (0 or more), not {limit}")
+
+
+@pytest.mark.parametrize("text", ["eapa_case_count <= -1", "-1 >= eapa_case_count",
+                                  "eapa_case_count >= 0 and eapa_case_count < -2"])
+def test_a_negative_count_limit_in_expression_text_is_refused(ws, text):
+    path = _edited(ws, SHARE_LINE, f'require: "{text}"')
+    col = REQUIRE_COL + 1 + (text.index(" and ") + 5 if " and " in text else 0)
+    assert_input_error(_refused(path), path, 25, col, "eapa_case_count: a count cannot be "
+                                                      "negative (0 or more), not -")
+
+
+def test_a_negative_limit_on_an_amount_in_us_dollars_is_refused(ws):
+    message = _refused_data(ws, _with_require(ws, {"indicator": "imports_from_china_usd_bn",
+                                                   "comparison": "at_most", "limit": -2.5}))
+    assert "imports_from_china_usd_bn: an amount in US$ billions cannot be negative (0 or " \
+           "more, unless the catalog marks it signed: true), not -2.5" in message
+
+
+def _with_signed_kinds(ws) -> dict[str, Any]:
+    """The fixture policy over a catalog with the kinds of number that may be negative."""
+    catalog = ws.catalog_data()
+    for name, kind in (("gap_pp", {"type": "pp"}), ("share_change", {"type": "share_change"}),
+                       ("surplus_usd_bn", {"type": "usd_bn", "signed": True}),
+                       ("rate_pct", {"type": "pct"}), ("trend", {"type": "number"}),
+                       ("gap_ratio", {"type": "ratio"})):
+        catalog["indicators"][name] = {"label": name, **kind, "description": "d", "source": "s"}
+    data = ws.policy_data()
+    data["indicators"] = ws.write_catalog(catalog)
+    return data
+
+
+@pytest.mark.parametrize("require", [
+    {"indicator": "gap_pp", "comparison": "at_least", "limit": -25},     # the shipped gap rule
+    {"indicator": "share_change", "comparison": "at_most", "limit": -0.02},
+    {"indicator": "surplus_usd_bn", "comparison": "above", "limit": -10},
+    {"indicator": "rate_pct", "comparison": "at_least", "limit": -5},
+    "trend >= -1.5", "gap_ratio > -1",
+    "eapa_case_count - 3 >= -1",                       # arithmetic: a difference may be negative
+    "imports_from_china_usd_bn - exports_to_us_usd_bn <= -5",
+    "eapa_case_count >= 0"])
+def test_a_negative_limit_where_the_value_may_be_negative_is_accepted(ws, require):
+    data = _with_signed_kinds(ws)
+    data["rules"][0]["require"] = require
+    assert "inputs-share" in ws.compile(data).rules
+
+
 def test_text_compared_with_a_number_indicator_is_refused(ws):
     path = _edited(ws, "limit: 0.2}", "limit: high}")
     assert_input_error(_refused(path), path, 25, 74,

@@ -211,6 +211,55 @@ def test_a_setting_takes_an_exponent_number_as_json_writes_it(ws, setting, statu
     assert _status(_card(ws, ws.policy_path, settings=(setting,)))["inputs-share"] == status
 
 
+def _with_case_rule(ws) -> str:
+    """The fixture policy plus a rule on a count (EAPA cases at most 9, as the shipped policy's
+    evasion rule); returns the file name an overlay `extends`."""
+    data = ws.policy_data()
+    data["rules"].append({"id": "cases", "demand": "transshipment", "title": "Few EAPA cases",
+                          "rationale": "r", "sources": ["s1"],
+                          "require": {"indicator": "eapa_case_count", "comparison": "at_most",
+                                      "limit": 9}})
+    return ws.write_policy(data, "cases.yaml").name
+
+
+NEGATIVE_COUNT = "eapa_case_count: a count cannot be negative (0 or more), not -1"
+
+
+def test_a_negative_count_limit_set_on_the_command_line_is_refused(ws):
+    """A count rule `--set` to -1 was accepted and held for no partner: a typo for 1."""
+    path = ws.root / _with_case_rule(ws)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path, ("cases.limit=-1",))
+    assert str(caught.value) == f"--set cases.limit=-1: {NEGATIVE_COUNT}"
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path, ("cases.limit[eapa_case_count]=-1",))
+    assert str(caught.value) == f"--set cases.limit[eapa_case_count]=-1: {NEGATIVE_COUNT}"
+    assert _status(_card(ws, path, settings=("cases.limit=0",)))["cases"] == "violated"
+
+
+def test_a_negative_count_limit_in_an_overlay_or_a_term_is_refused_at_its_line(ws):
+    base = _with_case_rule(ws)
+    path = _overlay(ws, "change:\n  rules:\n    cases: {limit: -1}\n", base=base)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert_input_error(caught.value, path, 5, 20, NEGATIVE_COUNT)
+    term = _overlay(ws, "terms:\n  - id: vnm-deal\n    title: A deal\n    partners: [VNM]\n"
+                        "    sources: [s1]\n    change:\n      rules:\n"
+                        "        cases: {limit: -1}\n", name="term.yaml", base=base)
+    with pytest.raises(InputError) as caught:
+        api.load_policy(term)
+    assert_input_error(caught.value, term, 10, 24, NEGATIVE_COUNT)
+
+
+def test_a_sweep_of_a_count_limit_below_zero_is_refused(ws):
+    compiled = api.load_policy(ws.root / _with_case_rule(ws))
+    partner = api.load_partner(ws.vnm_path, compiled.catalog)
+    target, values = parse_range("cases.limit=-1:2:1")
+    with pytest.raises(InputError) as caught:
+        sweep(compiled, [partner], target, values, DAY)
+    assert str(caught.value) == f"--param cases.limit=-1: {NEGATIVE_COUNT}"
+
+
 def test_a_tier_bound_set_out_of_order_is_blamed_on_the_setting(ws):
     """Lowering the best tier's bound to the next one's makes the next tier look wrong, but the
     setting is the mistake (the fixture's tiers: good 80, bad 0)."""
