@@ -48,7 +48,7 @@ def standing(card: Scorecard) -> Standing:
     if outcome is None:
         return Standing(card.score, card.tier, card.tier_title, None, None, card.terms)
     return Standing(card.score, card.tier, card.tier_title, outcome.tariff_rate, outcome.status,
-                    card.terms, outcome.legal_authority, outcome.effective)
+                    card.terms, outcome.legal_authority, outcome.effective, outcome.expires)
 
 
 def notes(old: Standing, new: Standing, found: tuple[Cause, ...],
@@ -70,14 +70,14 @@ def notes(old: Standing, new: Standing, found: tuple[Cause, ...],
 
 
 def _tariff(s: Standing, other: Standing) -> str:
-    """A tariff in words, with its legal authority and date when they are what changed."""
+    """A tariff in words, with its legal authority and dates when they are what changed."""
     if s.tariff_rate is None:
         return "none on record"
     words = f"{s.tariff_rate:g}% {(s.outcome_status or '').replace('_', ' ')}"
-    if (s.legal_authority, s.outcome_effective) != (other.legal_authority,
-                                                    other.outcome_effective):
+    if s.outcome[2:] != other.outcome[2:]:             # authority, effective, expires
+        until = f", until {s.outcome_expires}" if s.outcome_expires else ""
         words += f" ({authority_words(s.legal_authority)}, " \
-                 f"effective {s.outcome_effective or 'undated'})"
+                 f"effective {s.outcome_effective or 'undated'}{until})"
     return words
 
 

@@ -25,12 +25,13 @@ class Standing:
     terms: tuple[str, ...] = ()     # the partner's own terms in force under this policy
     legal_authority: str | None = None
     outcome_effective: str | None = None     # YYYY-MM-DD, when the outcome takes effect
+    outcome_expires: str | None = None       # YYYY-MM-DD, its last day (None: open-ended)
 
     @property
     def outcome(self) -> tuple:
-        """What a partner would be told of its tariff: rate, status, authority, date."""
+        """What a partner would be told of its tariff: rate, status, authority, dates."""
         return (self.tariff_rate, self.outcome_status, self.legal_authority,
-                self.outcome_effective)
+                self.outcome_effective, self.outcome_expires)
 
 
 @dataclass(frozen=True)

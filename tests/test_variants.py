@@ -564,10 +564,14 @@ def test_a_rule_added_or_dropped_where_it_does_not_apply_changes_no_one(ws):
      "(IEEPA, effective 2025-07-31) → 40% struck down (Section 232, effective 2025-07-31)"),
     ("legal_authority: ieepa, effective: 2026-01-01",
      "(IEEPA, effective 2025-07-31) → 40% struck down (IEEPA, effective 2026-01-01)"),
+    ("legal_authority: ieepa, effective: 2025-07-31, expires: 2027-01-31",
+     "(IEEPA, effective 2025-07-31) → 40% struck down (IEEPA, effective 2025-07-31, "
+     "until 2027-01-31)"),
 ])
 def test_compare_reports_an_outcome_whose_authority_or_date_alone_changed(ws, outcome, said):
-    """Same rate and status under another legal authority (or from another day) is another
-    outcome for the partner: a tariff struck down under one statute may stand under another."""
+    """Same rate and status under another legal authority (or from another day, or ending on
+    another day) is another outcome for the partner: a tariff struck down under one statute
+    may stand under another, and a rate that ends is not one that lasts."""
     path = _overlay(ws, "change:\n  tiers:\n    bad:\n      outcome: {tariff_rate: 40, "
                         f"status: struck_down, {outcome}}}\n")
     partner = api.load_partner(ws.vnm_path, api.load_policy(path).catalog)
