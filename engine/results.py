@@ -26,6 +26,9 @@ class FactStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where a partner's figure comes from: its year and source, or that it is illustrative
+    (invented for the model), with the profile's note."""
+
     year: int | str | None
     source: str | None
     illustrative: bool
@@ -90,6 +93,10 @@ class ExceptionNote:
 
 @dataclass(frozen=True)
 class Finding:
+    """One rule's verdict for one partner, explained: the figures it read, its limit and
+    margin, a message in words, each comparison (`checks`), the derived facts it rests on
+    (`because`), and any exception or partner terms that shaped it."""
+
     rule: str
     demand: str
     title: str
@@ -122,6 +129,9 @@ def authority_words(authority: str | None) -> str:
 
 @dataclass(frozen=True)
 class Outcome:
+    """The tariff a tier carries on the evaluation date, with its legal authority, its dates
+    and its status (in force, threatened, struck down...)."""
+
     tariff_rate: float
     legal_authority: str
     effective: str | None        # the day its status began
@@ -133,6 +143,9 @@ class Outcome:
 
 @dataclass(frozen=True)
 class DemandScore:
+    """A demand's own score (None when nothing under it was judged on known data) and its
+    verdict counts."""
+
     demand: str
     title: str
     score: float | None
@@ -187,6 +200,9 @@ class RemedyPlan:
 
 @dataclass(frozen=True)
 class Scorecard:
+    """One partner under one policy: score, tier, tariff outcome, every finding, the
+    figures read, and (when asked for) the remedies that reach the next tier."""
+
     code: str
     name: str
     score: float | None
@@ -219,6 +235,9 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class PolicyStamp:
+    """Which policy a report was made with: name, version, content hash, files, sources, the
+    evaluation date and any --set changes, so a result can be traced and reproduced."""
+
     name: str
     title: str
     version: str
@@ -232,5 +251,7 @@ class PolicyStamp:
 
 @dataclass(frozen=True)
 class Report:
+    """An evaluation: the policy stamp and one scorecard per partner, ordered by code."""
+
     policy: PolicyStamp
     scorecards: tuple[Scorecard, ...] = field(default_factory=tuple)

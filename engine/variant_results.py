@@ -48,6 +48,9 @@ class Cause:
 
 @dataclass(frozen=True)
 class PartnerChange:
+    """One partner under the baseline and the variant, and the rules (or else the notes)
+    that explain the difference."""
+
     code: str
     name: str
     before: Standing
@@ -77,6 +80,8 @@ class PartnerChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """The result of `compare`: both policies' stamps and every partner's change."""
+
     before: PolicyStamp            # the baseline (--against)
     after: PolicyStamp             # the variant (--policy, with any --set)
     partners: tuple[PartnerChange, ...]
@@ -97,6 +102,9 @@ class Flip:
 
 @dataclass(frozen=True)
 class SweepRow:
+    """One partner along a sweep: its tier and score at each swept value, and where its tier
+    flips."""
+
     code: str
     name: str
     tiers: tuple[str | None, ...]
@@ -106,6 +114,8 @@ class SweepRow:
 
 @dataclass(frozen=True)
 class Sweep:
+    """The result of `sweep`: the parameter, its values and one row per partner."""
+
     policy: PolicyStamp
     parameter: str             # e.g. transshipment-rerouting-ceiling.limit
     values: tuple[Any, ...]
