@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -25,10 +26,24 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from engine import countries
 
 ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
 NAME = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+def _names_a_country(code: str) -> str:
+    """A partner code must name a country or be user-assigned (engine.countries): a code that
+    names none matches no partner, so a typo would switch off what it is written in."""
+    if countries.is_partner_code(code):
+        return code
+    raise PydanticCustomError("country_code", "{code} is not an ISO 3166-1 alpha-3 country code",
+                              {"code": code, "hint": countries.code_hint(code)})
+
+
+ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_names_a_country)]
 # a file named by a policy (`indicators:`, `extends:`): an empty name is a mistake, not "none"
 FILE_NAME = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
@@ -558,7 +573,8 @@ def _problem(doc: Any, error: dict, loc: tuple, shapes: list[str],
         return Problem(path, line, col, f"missing required field '{loc[-1]}'")
     path, line, col = doc.where(loc)
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    return Problem(path, line, col, f"{where}: {_friendly(error, shapes)}")
+    hint = (error.get("ctx") or {}).get("hint")      # our own errors may carry one
+    return Problem(path, line, col, f"{where}: {_friendly(error, shapes)}", hint)
 
 
 def _unknown_field_hint(word: str, parent_loc: tuple, model: type[BaseModel]) -> str | None:

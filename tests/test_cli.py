@@ -637,6 +637,25 @@ def test_validate_reports_every_problem_in_one_file(run_cli, fixture_dir):
     _no_traceback(done)
 
 
+def test_a_partner_code_that_names_no_country_exits_2_pointing_at_it(run_cli, fixture_dir):
+    """`VNN` for `VNM` in an exception waived nothing for anyone and validated clean."""
+    policy = fixture_dir / "policy.yaml"
+    policy.write_text(policy.read_text().replace("tiers:\n", (
+        "exceptions:\n"
+        "  - {id: waiver, partner: VNN, rule: bri, justification: j, granted: 2025-01-01}\n"
+        "tiers:\n"), 1))
+    for args in (("validate", policy), ("evaluate", fixture_dir / "VNM.yaml", "--policy", policy)):
+        done = run_cli(*args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines() == [
+            f"{policy}:58:27: exceptions[0].partner: 'VNN' is not an ISO 3166-1 alpha-3 country "
+            "code (did you mean 'VEN' (Venezuela, Bolivarian Republic of) or 'VNM' (Viet Nam)?)",
+            "  58 |   - {id: waiver, partner: VNN, rule: bri, justification: j, granted: "
+            "2025-01-01}",
+            "     |                           ^"]
+        _no_traceback(done)
+
+
 def test_validate_accepts_the_fixture_policy_and_catalog(run_cli, fixture_dir):
     done = run_cli("validate", fixture_dir / "policy.yaml", fixture_dir / "indicators.yaml")
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,63 @@
+"""Countries: which three-letter codes name a partner, and what a mistyped one was meant to be.
+
+Policies name partners by code (a rule's `applies_to.partners`, `groups`, a term's `partners`,
+an exception's `partner`) and a profile names its own. A code that names no country matches no
+partner, so a typo (`VNN` for `VNM`) would switch a rule, a term or an exception off for
+everyone without a word; engine.models refuses it. A code names a partner when ISO 3166-1
+assigns it (pycountry's list, not one of ours) or reserves it for user assignment, as the
+synthetic partners of the benchmark (XAA, XAB, ...) and any grouping of a drafter's own are.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# ISO 3166-1 leaves these to users: no country will ever be given one
+USER_ASSIGNED = re.compile(r"^(?:AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$")
+USER_RANGES = "AAA-AAZ, QMA-QZZ, XAA-XZZ or ZZA-ZZZ"
+HINTED = 4          # codes a hint names at most: a typo is usually 1 to 4 letters from others
+
+
+def is_partner_code(code: str) -> bool:
+    """An assigned ISO 3166-1 alpha-3 code, or one reserved for user assignment."""
+    return USER_ASSIGNED.match(code) is not None or code in assigned_codes()
+
+
+@functools.lru_cache(maxsize=1)
+def assigned_codes() -> dict[str, str]:
+    """Every assigned alpha-3 code -> its country's ISO name (as a scorecard names a partner).
+    pycountry is imported on the first code outside the user-assigned ranges, not before:
+    a run whose policy and profiles come from the disk cache never validates a code."""
+    import pycountry
+
+    return {country.alpha_3: country.name for country in pycountry.countries}
+
+
+def code_hint(code: str) -> str:
+    """The assigned codes one typo away, named with their countries; when there are none,
+    the ranges a code of one's own is written in."""
+    near = one_typo_away(code)[:HINTED]
+    if not near:
+        return f"a code of your own must be one ISO 3166-1 leaves to users: {USER_RANGES}"
+    named = [f"'{c}' ({assigned_codes()[c]})" for c in near]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return f"did you mean {listed}?"
+
+
+def one_typo_away(code: str) -> list[str]:
+    """Assigned codes with two of `code`'s letters swapped, then those with one letter changed.
+    Not difflib's closest match: on three letters it ties dozens of codes and picks among them
+    by spelling, offering Montenegro (MNE) for MXE where Mexico (MEX) is one swap away."""
+    known = assigned_codes()
+    swapped = {_swap(code, i, j) for i, j in ((0, 1), (1, 2), (0, 2))} - {code}
+    changed = {code[:i] + letter + code[i + 1:] for i in range(len(code))
+               for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if letter != code[i]}
+    swaps = sorted(c for c in swapped if c in known)
+    return swaps + sorted(c for c in changed - swapped if c in known)
+
+
+def _swap(code: str, i: int, j: int) -> str:
+    letters = list(code)
+    letters[i], letters[j] = letters[j], letters[i]
+    return "".join(letters)

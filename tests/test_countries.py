@@ -1,0 +1,161 @@
+"""Countries: a partner code names a country (ISO 3166-1 alpha-3) or is user-assigned.
+
+A code that names no country matches no partner, so a typo (`VNN` for `VNM`) in a rule's
+`applies_to`, a group, a term or an exception switched it off for everyone without a word. Such
+a code is refused where it is written, with the codes one typo away; the ranges ISO 3166-1
+leaves to users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ) stay open for synthetic partners.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assert_input_error
+
+from engine import api, checks, countries
+from engine.errors import InputError
+from engine.load import load_yaml
+from engine.models import Profile, parse
+
+# --- which codes name a partner --------------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["VNM", "MEX", "CHN", "NOR", "COD", "QAT", "USA"])
+def test_an_assigned_iso_code_names_a_partner(code):
+    assert countries.is_partner_code(code)
+
+
+@pytest.mark.parametrize("code", ["AAA", "AAZ", "QMA", "QZZ", "XAA", "XAB", "XKX", "XZZ", "ZZA",
+                                  "ZZZ"])
+def test_a_user_assigned_code_names_a_partner(code):
+    assert countries.is_partner_code(code)
+
+
+@pytest.mark.parametrize("code", ["VNN", "ABA", "QLZ", "QAA", "ZYZ", "EUU", "UKK"])
+def test_a_code_neither_assigned_nor_user_assigned_names_no_partner(code):
+    """QLZ and ZYZ sit just outside user-assigned ranges; ABA and QAA share a first letter
+    with one but are neither assigned nor reserved."""
+    assert not countries.is_partner_code(code)
+
+
+# --- what a mistyped code was meant to be ----------------------------------------------------
+
+@pytest.mark.parametrize(("code", "hint"), [
+    ("VNN", "did you mean 'VEN' (Venezuela, Bolivarian Republic of) or 'VNM' (Viet Nam)?"),
+    ("UKK", "did you mean 'UKR' (Ukraine)?"),
+    # two letters swapped first: difflib's closest match for MXE is Montenegro
+    ("MXE", "did you mean 'MEX' (Mexico) or 'MNE' (Montenegro)?"),
+    # at most four, the swap first, then the one-letter changes in order
+    ("GRB", "did you mean 'GBR' (United Kingdom), 'BRB' (Barbados), 'GAB' (Gabon) or "
+            "'GIB' (Gibraltar)?"),
+])
+def test_the_hint_names_the_codes_one_typo_away_with_their_countries(code, hint):
+    assert countries.code_hint(code) == hint
+
+
+def test_a_code_no_typo_away_from_any_country_is_told_where_codes_of_one_s_own_go():
+    assert countries.code_hint("ZYZ") == (
+        "a code of your own must be one ISO 3166-1 leaves to users: AAA-AAZ, QMA-QZZ, XAA-XZZ "
+        "or ZZA-ZZZ")
+
+
+# --- a policy: every place that names partners -----------------------------------------------
+
+def _policy_problems(ws, old: str, new: str) -> tuple[str, list[str]]:
+    text = ws.policy_path.read_text()
+    assert old in text, old
+    path = ws.write_policy(text.replace(old, new, 1))
+    return str(path), [str(p) for p in checks.validate_paths([path])]
+
+
+SCOPE = '    applies_to: {when: "us_export_share >= 0.1"}'
+TAIL = "tiers:\n"
+
+
+def test_a_mistyped_partner_in_a_rule_s_scope_is_refused_at_the_code(ws):
+    path, problems = _policy_problems(
+        ws, SCOPE, '    applies_to: {partners: [VNM, VNN], when: "us_export_share >= 0.1"}')
+    assert problems == [
+        f"{path}:43:34: rules[3].applies_to.partners[1]: 'VNN' is not an ISO 3166-1 alpha-3 "
+        "country code (did you mean 'VEN' (Venezuela, Bolivarian Republic of) or 'VNM' "
+        "(Viet Nam)?)"]
+
+
+def test_a_mistyped_member_of_a_group_is_refused_at_the_code(ws):
+    path, problems = _policy_problems(ws, "description: d\n",
+                                      "description: d\ngroups:\n  usmca: [MEX, CNA]\n")
+    assert problems == [f"{path}:6:16: groups.usmca[1]: 'CNA' is not an ISO 3166-1 alpha-3 "
+                        "country code (did you mean 'CAN' (Canada) or 'KNA' (Saint Kitts and "
+                        "Nevis)?)"]
+
+
+def test_a_mistyped_partner_of_a_term_or_an_exception_is_refused_at_the_code(ws):
+    body = ("terms:\n"
+            "  - {id: deal, title: t, partners: [THA, TAH], sources: [s1]}\n"
+            "exceptions:\n"
+            "  - {id: waiver, partner: MXE, rule: bri, justification: j, granted: 2025-01-01}\n"
+            "tiers:\n")
+    path, problems = _policy_problems(ws, TAIL, body)
+    assert problems == [
+        f"{path}:58:42: terms[0].partners[1]: 'TAH' is not an ISO 3166-1 alpha-3 country code "
+        "(did you mean 'THA' (Thailand)?)",
+        f"{path}:60:27: exceptions[0].partner: 'MXE' is not an ISO 3166-1 alpha-3 country code "
+        "(did you mean 'MEX' (Mexico) or 'MNE' (Montenegro)?)"]
+
+
+def test_user_assigned_codes_are_accepted_wherever_partners_are_named(ws):
+    body = ("groups:\n  synthetic: [XAA, XAB, AAA, QMA, ZZZ]\n"
+            "terms:\n  - {id: deal, title: t, partners: [XKX], sources: [s1]}\n"
+            "exceptions:\n"
+            "  - {id: waiver, partner: XAB, rule: bri, justification: j, granted: 2025-01-01}\n"
+            "tiers:\n")
+    assert _policy_problems(ws, TAIL, body)[1] == []
+
+
+def test_an_overlay_s_mistyped_code_is_refused_at_the_overlay_s_line(ws):
+    overlay = ws.write("overlay.yaml", "extends: policy.yaml\nname: variant\n"
+                                       "groups:\n  asean: [VNM, THA, MYS, KHN]\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(overlay)
+    assert_input_error(caught.value, overlay, 4, 26,
+                       "groups.asean[3]: 'KHN' is not an ISO 3166-1 alpha-3 country code "
+                       "(did you mean 'CHN' (China), 'KEN' (Kenya), 'KHM' (Cambodia) or 'SHN'")
+
+
+def test_a_changed_scope_in_an_overlay_is_refused_at_the_overlay_s_line(ws):
+    overlay = ws.write("overlay.yaml", "extends: policy.yaml\nname: variant\nchange:\n"
+                                       "  rules:\n    bri: {applies_to: {partners: [PAM]}}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(overlay)
+    assert_input_error(caught.value, overlay, 5, 35,
+                       "change.rules.bri.applies_to.partners[0]: 'PAM' is not an ISO 3166-1 "
+                       "alpha-3 country code (did you mean")
+
+
+def test_a_mistyped_code_in_a_base_policy_is_refused_at_the_base_s_line(ws):
+    base = ws.write("base.yaml", ws.policy_path.read_text().replace(
+        SCOPE, '    applies_to: {partners: [VNN], when: "us_export_share >= 0.1"}'))
+    overlay = ws.write("overlay.yaml", "extends: base.yaml\nname: variant\n")
+    with pytest.raises(InputError) as caught:
+        api.load_policy(overlay)
+    assert_input_error(caught.value, base, 43, 29, "'VNN' is not an ISO 3166-1 alpha-3")
+
+
+# --- a profile names its own partner ---------------------------------------------------------
+
+def _profile(tmp_path, text: str):
+    path = tmp_path / "profile.yaml"
+    path.write_text(text)
+    return path, parse(Profile, load_yaml(path))
+
+
+def test_a_profile_s_mistyped_code_is_refused_at_the_code(tmp_path):
+    with pytest.raises(InputError) as caught:
+        _profile(tmp_path, "partner:\n  code: UKK\n  name: Ukraine\n")
+    assert str(caught.value) == (f"{tmp_path / 'profile.yaml'}:2:9: partner.code: 'UKK' is not "
+                                 "an ISO 3166-1 alpha-3 country code (did you mean 'UKR' "
+                                 "(Ukraine)?)")
+
+
+@pytest.mark.parametrize("code", ["XAA", "XKX", "ZZZ", "NOR"])
+def test_a_profile_of_a_user_assigned_or_assigned_code_loads(tmp_path, code):
+    _, profile = _profile(tmp_path, f"partner: {{code: {code}}}\n")
+    assert profile.partner.code == code
