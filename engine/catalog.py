@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+from engine import countries
 from engine.errors import SHOWN_PER_FILE, InputError, Problem, shown
 from engine.load import Document
 from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile
@@ -59,7 +60,7 @@ def profile_problems(profile: Profile,
         where = ("indicators", name, "value") if isinstance(raw, Figure) else ("indicators", name)
         message = value_problem(indicator, value)
         if message:
-            found.append((where, False, f"{name}: {message}", None))
+            found.append((where, False, f"{name}: {message}", value_hint(indicator, value)))
     return found
 
 
@@ -111,6 +112,8 @@ def value_problem(indicator: Indicator, value: Any) -> str | None:
         return _member_problem(value, indicator.values or [])
     if kind == IndicatorType.SET and isinstance(value, list):
         return next((p for v in value if (p := _member_problem(v, indicator.values or []))), None)
+    if kind == IndicatorType.COUNTRY and _is_code(value):
+        return countries.code_problem(value)
     if _fits(kind, value):
         return None
     # worded only when wrong: this check runs on every figure of every profile loaded
@@ -118,14 +121,25 @@ def value_problem(indicator: Indicator, value: Any) -> str | None:
 
 
 def _fits(kind: IndicatorType, value: Any) -> bool:
-    """A yes/no, date or country code of its shape (an enum or set of the wrong shape: no)."""
+    """A yes/no or date of its shape (an enum, set or country of the wrong shape: no)."""
     if kind == IndicatorType.BOOL:
         return isinstance(value, bool)
     if kind == IndicatorType.DATE:     # a datetime (2025-05-01T00:00:00) is a date to isinstance
         return type(value) is dt.date  # but cannot be compared with one
-    if kind == IndicatorType.COUNTRY:
-        return isinstance(value, str) and _ISO3.match(value) is not None
     return False
+
+
+def value_hint(indicator: Indicator, value: Any) -> str | None:
+    """What a refused value was likely meant to be, where its message does not say: the
+    countries one typo from a code that names none."""
+    if indicator.type == IndicatorType.COUNTRY and _is_code(value):
+        return countries.code_hint(value)
+    return None
+
+
+def _is_code(value: Any) -> bool:
+    """Written as a country code (three capitals), whether or not it names a country."""
+    return isinstance(value, str) and _ISO3.match(value) is not None
 
 
 def _is_scalar(value: Any) -> bool:

@@ -24,6 +24,12 @@ def is_partner_code(code: str) -> bool:
     return USER_ASSIGNED.match(code) is not None or code in assigned_codes()
 
 
+def code_problem(code: str) -> str | None:
+    """Why a three-capital code names no partner (the one wording of every place that checks
+    one), or None when it names one."""
+    return None if is_partner_code(code) else f"'{code}' is not an ISO 3166-1 alpha-3 country code"
+
+
 @functools.lru_cache(maxsize=1)
 def assigned_codes() -> dict[str, str]:
     """Every assigned alpha-3 code -> its country's ISO name (as a scorecard names a partner).

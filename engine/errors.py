@@ -188,9 +188,7 @@ def plain_message(kind: str, ctx: dict[str, Any], value: Any, msg: str) -> str:
         return f"takes at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters"
-    if kind == "country_code":                           # engine.models._names_a_country
-        return f"{shown(value)} is not an ISO 3166-1 alpha-3 country code"
-    if kind in ("value_error", "assertion_error"):       # our own validators' words
+    if kind in ("value_error", "assertion_error", "country_code"):   # our validators' words
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return f"is not a valid value here, got {shown(value)}"
 

@@ -37,10 +37,10 @@ NAME = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 def _names_a_country(code: str) -> str:
     """A partner code must name a country or be user-assigned (engine.countries): a code that
     names none matches no partner, so a typo would switch off what it is written in."""
-    if countries.is_partner_code(code):
+    problem = countries.code_problem(code)
+    if problem is None:
         return code
-    raise PydanticCustomError("country_code", "{code} is not an ISO 3166-1 alpha-3 country code",
-                              {"code": code, "hint": countries.code_hint(code)})
+    raise PydanticCustomError("country_code", problem, {"hint": countries.code_hint(code)})
 
 
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_names_a_country)]

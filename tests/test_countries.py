@@ -159,3 +159,42 @@ def test_a_profile_s_mistyped_code_is_refused_at_the_code(tmp_path):
 def test_a_profile_of_a_user_assigned_or_assigned_code_loads(tmp_path, code):
     _, profile = _profile(tmp_path, f"partner: {{code: {code}}}\n")
     assert profile.partner.code == code
+
+
+# --- a figure of a `country` indicator -------------------------------------------------------
+
+def _country_catalog(ws) -> str:
+    """The fixture catalog with a country indicator; the name a policy's `indicators:` takes."""
+    catalog = ws.catalog_data()
+    catalog["indicators"]["smelt_country"] = {"label": "Country of smelt", "type": "country",
+                                              "description": "d", "source": "s"}
+    return ws.write_catalog(catalog)
+
+
+def test_a_country_figure_that_names_no_country_is_refused_at_its_value(ws):
+    """A figure IRM for Iran would never meet a rule asking none_of [IRN, ...]."""
+    catalog = api.load_catalog(ws.root / _country_catalog(ws))
+    path = ws.write_profile("partner: {code: MEX}\nindicators:\n"
+                            "  smelt_country: {value: IRM, illustrative: true}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, catalog)
+    assert str(caught.value) == (
+        f"{path}:3:26: smelt_country: 'IRM' is not an ISO 3166-1 alpha-3 country code (did you "
+        "mean 'ARM' (Armenia), 'IRL' (Ireland), 'IRN' (Iran, Islamic Republic of) or 'IRQ' "
+        "(Iraq)?)")
+
+
+@pytest.mark.parametrize("code", ["IRN", "XKX"])
+def test_a_country_figure_of_an_assigned_or_user_assigned_code_loads(ws, code):
+    catalog = api.load_catalog(ws.root / _country_catalog(ws))
+    path = ws.write_profile(f"partner: {{code: MEX}}\nindicators:\n  smelt_country: {code}\n")
+    assert api.load_partner(path, catalog).profile.indicators["smelt_country"] == code
+
+
+def test_a_country_figure_not_written_as_a_code_still_says_what_a_code_is(ws):
+    catalog = api.load_catalog(ws.root / _country_catalog(ws))
+    path = ws.write_profile("partner: {code: MEX}\nindicators:\n  smelt_country: Iran\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, catalog)
+    assert str(caught.value) == (f"{path}:3:18: smelt_country: expected an ISO3 country code "
+                                 "such as 'CHN', got 'Iran'")
