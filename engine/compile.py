@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import conditions as cx
+from engine import countries
 from engine.catalog import did_you_mean, too_large
 from engine.errors import InputError, Problem
 from engine.load import Document
@@ -434,6 +435,17 @@ class _Compiler:
         self.problem(loc, message, hint, offset=cmp.offset)
         return [None]
 
+    def fail_at_value(self, cmp: cx.Compare, message: str, hint: str | None,
+                      value: Any) -> list[None]:
+        """Report at `value` where a threshold's limit lists it (`limit: [CHN, IRM]`), else at
+        the limit (or the comparison of an expression) as `fail` does."""
+        raw = self._raw(cmp.loc)
+        limit = raw.get("limit") if isinstance(raw, dict) else None
+        if isinstance(limit, list) and value in limit:
+            self.problem((*cmp.loc, "limit", limit.index(value)), message, hint)
+            return [None]
+        return self.fail(cmp, message, hint)
+
     def threshold_leaves(self, cmp: cx.Compare, name: str, op: str, value: Any,
                          check: Check) -> list[Leaf | None]:
         base, _, key = name.partition(".")
@@ -452,6 +464,8 @@ class _Compiler:
             return self.fail(cmp, f"'{base}' has no keys; only share maps are read as name.key")
         try:
             return _typed_leaves(name, indicator, op, value)
+        except _ValueProblem as exc:
+            return self.fail_at_value(cmp, f"{name}: {exc}", exc.hint, exc.value)
         except ValueError as exc:
             return self.fail(cmp, f"{name}: {exc}")
 
@@ -730,6 +744,7 @@ def _choice_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list
         else:
             _require(isinstance(v, str) and len(v) == 3 and v.isupper(),
                      f"is a country: compare it with ISO3 codes such as 'CHN', not {v!r}")
+            _country(v)
     encode = (indicator.values or []).index if is_enum and indicator.ordered else (lambda v: v)
     _require(op not in ("in", "not in"), f"'{op}' needs a list of values")
     _require(not isinstance(value, tuple), f"'{op}' compares with one value, not a list")
@@ -738,6 +753,21 @@ def _choice_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list
              f"'{op}' needs an ordered enum; {name} is not ordered")
     _require(op in _ENGINE_OPS or op == "==", f"'{op}' does not apply here")
     return [Leaf(name, op, encode(value))]
+
+
+class _ValueProblem(ValueError):
+    """A limit refused for one of its values, reported where that value is written."""
+
+    def __init__(self, message: str, value: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.value, self.hint = value, hint
+
+
+def _country(code: str) -> None:
+    """A code no partner has would make `equals` never and `none_of` always hold."""
+    problem = countries.code_problem(code)
+    if problem:
+        raise _ValueProblem(problem, code, countries.code_hint(code))
 
 
 def _member(value: Any, values: list[str]) -> None:

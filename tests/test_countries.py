@@ -230,3 +230,46 @@ def test_a_country_figure_not_written_as_a_code_still_says_what_a_code_is(ws):
         api.load_partner(path, catalog)
     assert str(caught.value) == (f"{path}:3:18: smelt_country: expected an ISO3 country code "
                                  "such as 'CHN', got 'Iran'")
+
+
+# --- a country a condition compares with ------------------------------------------------------
+
+def _country_rule_problems(ws, require: str) -> tuple[str, list[str]]:
+    """Problems of the fixture policy on the country catalog with one more rule (line 59)."""
+    text = ws.policy_path.read_text().replace("indicators: indicators.yaml",
+                                              f"indicators: {_country_catalog(ws)}")
+    path = ws.write_policy(text.replace("tiers:\n", (
+        "  - {id: smelt, demand: inputs, title: t, rationale: r, sources: [s1],\n"
+        f"     require: {require}}}\n"
+        "tiers:\n"), 1))
+    return str(path), [str(p) for p in checks.validate_paths([path])]
+
+
+def test_a_mistyped_country_in_a_limit_list_is_refused_at_the_code(ws):
+    """`none_of [CHN, IRM]` would let a partner smelting in Iran pass."""
+    path, problems = _country_rule_problems(
+        ws, "{indicator: smelt_country, comparison: none_of, limit: [CHN, IRM]}")
+    assert problems == [
+        f"{path}:58:76: smelt_country: 'IRM' is not an ISO 3166-1 alpha-3 country code (did "
+        "you mean 'ARM' (Armenia), 'IRL' (Ireland), 'IRN' (Iran, Islamic Republic of) or 'IRQ' "
+        "(Iraq)?)"]
+
+
+def test_a_mistyped_country_as_the_limit_is_refused_at_the_limit(ws):
+    path, problems = _country_rule_problems(
+        ws, "{indicator: smelt_country, comparison: not_equals, limit: CHM}")
+    assert problems == [
+        f"{path}:58:73: smelt_country: 'CHM' is not an ISO 3166-1 alpha-3 country code (did "
+        "you mean 'CHE' (Switzerland), 'CHL' (Chile), 'CHN' (China) or 'COM' (Comoros)?)"]
+
+
+def test_a_mistyped_country_in_an_expression_is_refused_at_its_comparison(ws):
+    path, problems = _country_rule_problems(ws, "\"smelt_country not in ['CHN', 'RUZ']\"")
+    assert problems == [
+        f"{path}:58:16: smelt_country: 'RUZ' is not an ISO 3166-1 alpha-3 country code (did "
+        "you mean 'RUS' (Russian Federation)?)"]
+
+
+def test_a_user_assigned_country_in_a_limit_is_accepted(ws):
+    assert _country_rule_problems(
+        ws, "{indicator: smelt_country, comparison: none_of, limit: [CHN, XKX]}")[1] == []
