@@ -93,3 +93,33 @@ Feature: Overlays: a variant written as changes to a policy
     When partner "GBR" is evaluated
     Then its score is 92.3
     And its tier is "cooperating"
+
+  Scenario: A partner code that names no country is refused where it is written
+    An exception for "MXE" would waive nothing for anyone: Mexico is MEX. Every place that
+    names partners (groups, applies_to, terms, exceptions) takes ISO 3166-1 alpha-3 codes.
+    Given the overlay:
+      """
+      extends: us-china-alignment
+      name: mexico-transition
+      exceptions:
+        - id: mex-melt-pour-transition
+          partner: MXE
+          rule: inputs-usmca-steel-melt-pour
+          justification: A transition period while Mexican mills add melt-and-pour capacity.
+          granted: 2025-07-01
+      """
+    When the policy is checked
+    Then it is refused at line 5, column 14: "exceptions[0].partner: 'MXE' is not an ISO 3166-1 alpha-3 country code (did you mean 'MEX' (Mexico) or 'MNE' (Montenegro)?)"
+
+  Scenario: Codes that ISO 3166-1 leaves to users name partners of one's own
+    Synthetic partners and groupings no country code covers take a user-assigned code:
+    AAA-AAZ, QMA-QZZ, XAA-XZZ or ZZA-ZZZ.
+    Given the overlay:
+      """
+      extends: us-china-alignment
+      name: synthetic-partners
+      groups:
+        synthetic: [XAA, XAB, XKX]
+      """
+    When the policy is checked
+    Then it is accepted

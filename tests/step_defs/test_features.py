@@ -15,6 +15,7 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from engine import api, remedies
+from engine.errors import InputError
 from engine.models import Figure, Profile
 from engine.results import RemedyStatus
 
@@ -37,6 +38,7 @@ class World:
     swept: Any = None
     plans: dict = field(default_factory=dict)
     remedied: dict = field(default_factory=dict)
+    refused: InputError | None = None                     # what checking the policy found
 
     @property
     def compiled(self):
@@ -212,6 +214,16 @@ def swept(world: World, rule: str, start: str, stop: str, step: str, codes: str)
     target, values = parse_range(f"{rule}.limit={start}:{stop}:{step}")
     partners = [api.load_partner(c.strip(' "')) for c in codes.split(",")]
     world.swept = sweep(world.compiled, partners, target, values, world.day)
+
+
+@when("the policy is checked")
+def policy_checked(world: World) -> None:
+    """Read, validated and compiled as every command reads it; a refusal is kept for Then."""
+    world.refused = None
+    try:
+        api.load_policy(world.policy_path, tuple(world.settings))
+    except InputError as exc:
+        world.refused = exc
 
 
 @when("it is evaluated")
@@ -448,6 +460,22 @@ def never_flips(world: World, code: str) -> None:
     assert world.row(code).flips == (), world.row(code).flips
 
 
+# --- Then: a policy checked --------------------------------------------------------------------
+
+@then(parsers.parse('it is refused at line {line:d}, column {col:d}: "{text}"'))
+def refused_at(world: World, line: int, col: int, text: str) -> None:
+    """One problem at that place says exactly `text` (its message, then its hint), as
+    `tradepolicy validate` prints it after `path:line:col: `."""
+    assert world.refused is not None, "the policy was accepted"
+    found = [str(p).removeprefix(f"{p.path}:") for p in world.refused.problems]
+    assert f"{line}:{col}: {text}" in found, found
+
+
+@then("it is accepted")
+def accepted(world: World) -> None:
+    assert world.refused is None, str(world.refused)
+
+
 # --- remedies --------------------------------------------------------------------------------
 
 def _tier_rank(world: World, tier: str) -> int:
@@ -552,3 +580,23 @@ def test_the_policy_has_no_rule_needs_a_rule_the_policy_knows(tmp_path):
     with pytest.raises(AssertionError) as caught:
         no_rule(world, "inputs-china-import-shar")
     assert "no rule 'inputs-china-import-shar' anywhere in the policy" in str(caught.value)
+
+
+def test_it_is_refused_needs_the_problem_at_that_place_in_those_words(tmp_path):
+    """A refusal step that passed on any refusal would pass on the wrong problem, or on a typo
+    in the scenario's expected words."""
+    world = World(folder=tmp_path)
+    policy_checked(world)
+    with pytest.raises(AssertionError) as caught:
+        refused_at(world, 1, 1, "anything")
+    assert "the policy was accepted" in str(caught.value)
+    overlay(world, "extends: us-china-alignment\nname: v\ngroups:\n  g: [VNN]\n")
+    policy_checked(world)
+    refused_at(world, 4, 7, "groups.g[0]: 'VNN' is not an ISO 3166-1 alpha-3 country code "
+                            "(did you mean 'VEN' (Venezuela, Bolivarian Republic of) or 'VNM' "
+                            "(Viet Nam)?)")
+    with pytest.raises(AssertionError) as caught:
+        refused_at(world, 4, 8, "groups.g[0]: 'VNN' is not an ISO 3166-1 alpha-3 country code")
+    assert "4:7: groups.g[0]: 'VNN'" in str(caught.value)
+    with pytest.raises(AssertionError):
+        accepted(world)
