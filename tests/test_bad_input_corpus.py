@@ -63,10 +63,12 @@ TEXT_CASES: dict[str, str | bytes] = {
     "unknown-key": "partner: {code: VNM}\nindicatorz: {}\n",
     "date-for-string": "partner: {code: VNM, name: 2024-01-01}\n",
     "number-for-code": "partner: {code: 123}\n",
+    "code-names-no-country": "partner: {code: VNN}\n",
     "norway-false": "partner: {code: NOR}\nindicators:\n  on_circumvention_list: NO\n",
     "figure-without-source":
         "partner: {code: VNM}\nindicators:\n  china_import_share: {value: 0.3}\n",
     "policy-unknown-demand": _policy_with("demand: belt-and-road", "demand: belt-and-rod"),
+    "policy-code-names-no-country": _policy_with('usmca: ["MEX", "CAN"]', 'usmca: ["MEX", "CNA"]'),
     "policy-duplicate-rule": _policy_with("id: bri-not-a-member", "id: deals-no-new-china-deal"),
     "policy-tier-overlap": _policy_with("min_score: 65", "min_score: 90"),
     "policy-tier-gap": _policy_with("min_score: 0", "min_score: 10"),
