@@ -1,11 +1,13 @@
 """Countries: which three-letter codes name a partner, and what a mistyped one was meant to be.
 
 Policies name partners by code (a rule's `applies_to.partners`, `groups`, a term's `partners`,
-an exception's `partner`) and a profile names its own. A code that names no country matches no
-partner, so a typo (`VNN` for `VNM`) would switch a rule, a term or an exception off for
-everyone without a word; engine.models refuses it. A code names a partner when ISO 3166-1
-assigns it (pycountry's list, not one of ours) or reserves it for user assignment, as the
-synthetic partners of the benchmark (XAA, XAB, ...) and any grouping of a drafter's own are.
+an exception's `partner`), a profile names its own, and a `country` indicator's figures and
+limits are codes. A code that names no country matches no partner, so a typo (`VNN` for `VNM`)
+would switch a rule, a term or an exception off for everyone without a word (and `none_of
+[IRM]` would pass a partner smelting in Iran): engine.models, engine.catalog and engine.compile
+refuse it with these words and hints. A code names a partner when ISO 3166-1 assigns it
+(pycountry's list, not one of ours) or reserves it for user assignment, as the synthetic
+partners of the benchmark (XAA, XAB, ...) and any grouping of a drafter's own are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 USER_ASSIGNED = re.compile(r"^(?:AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$")
 USER_RANGES = "AAA-AAZ, QMA-QZZ, XAA-XZZ or ZZA-ZZZ"
 HINTED = 4          # codes a hint names at most: a typo is usually 1 to 4 letters from others
+DATA_FILE = "databases/iso3166-1.json"      # inside the pycountry package, as its API reads it
 
 
 def is_partner_code(code: str) -> bool:
@@ -48,9 +51,6 @@ def assigned_codes() -> dict[str, str]:
     import pycountry
 
     return {country.alpha_3: country.name for country in pycountry.countries}
-
-
-DATA_FILE = "databases/iso3166-1.json"      # inside the pycountry package, as its API reads it
 
 
 def _read_data_file() -> dict[str, str] | None:

@@ -1,9 +1,10 @@
 """Countries: a partner code names a country (ISO 3166-1 alpha-3) or is user-assigned.
 
 A code that names no country matches no partner, so a typo (`VNN` for `VNM`) in a rule's
-`applies_to`, a group, a term or an exception switched it off for everyone without a word. Such
-a code is refused where it is written, with the codes one typo away; the ranges ISO 3166-1
-leaves to users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ) stay open for synthetic partners.
+`applies_to`, a group, a term or an exception switched it off for everyone without a word, and
+one in a `country` figure or limit decided a rule on a country that does not exist. Such a code
+is refused where it is written, with the codes one typo away; the ranges ISO 3166-1 leaves to
+users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ) stay open for synthetic partners.
 """
 
 from __future__ import annotations
