@@ -143,33 +143,29 @@ def test_user_assigned_codes_are_accepted_wherever_partners_are_named(ws):
     assert _policy_problems(ws, TAIL, body)[1] == []
 
 
-def test_an_overlay_s_mistyped_code_is_refused_at_the_overlay_s_line(ws):
-    overlay = ws.write("overlay.yaml", "extends: policy.yaml\nname: variant\n"
-                                       "groups:\n  asean: [VNM, THA, MYS, KHN]\n")
+@pytest.mark.parametrize(("files", "refused", "line", "col", "said"), [
+    ({"overlay.yaml": "extends: policy.yaml\nname: variant\ngroups:\n"
+                      "  asean: [VNM, THA, MYS, KHN]\n"},
+     "overlay.yaml", 4, 26, "groups.asean[3]: 'KHN' is not an ISO 3166-1 alpha-3 country code "
+                            "(did you mean 'CHN' (China), 'KEN' (Kenya), 'KHM' (Cambodia) "
+                            "or 'SHN'"),
+    ({"overlay.yaml": "extends: policy.yaml\nname: variant\nchange:\n"
+                      "  rules:\n    bri: {applies_to: {partners: [PAM]}}\n"},
+     "overlay.yaml", 5, 35, "change.rules.bri.applies_to.partners[0]: 'PAM' is not an ISO 3166-1 "
+                            "alpha-3 country code (did you mean"),
+    ({"base.yaml": None, "overlay.yaml": "extends: base.yaml\nname: variant\n"},
+     "base.yaml", 43, 29, "'VNN' is not an ISO 3166-1 alpha-3"),
+], ids=["an overlay's group", "a scope an overlay changes", "a base policy"])
+def test_a_mistyped_code_is_refused_in_the_file_that_writes_it(ws, files, refused, line, col,
+                                                               said):
+    """An overlay's own code at the overlay's line; a base's at the base's. (`None`: the
+    fixture policy, with a scope naming VNN.)"""
+    for name, text in files.items():
+        ws.write(name, text if text is not None else ws.policy_path.read_text().replace(
+            SCOPE, '    applies_to: {partners: [VNN], when: "us_export_share >= 0.1"}'))
     with pytest.raises(InputError) as caught:
-        api.load_policy(overlay)
-    assert_input_error(caught.value, overlay, 4, 26,
-                       "groups.asean[3]: 'KHN' is not an ISO 3166-1 alpha-3 country code "
-                       "(did you mean 'CHN' (China), 'KEN' (Kenya), 'KHM' (Cambodia) or 'SHN'")
-
-
-def test_a_changed_scope_in_an_overlay_is_refused_at_the_overlay_s_line(ws):
-    overlay = ws.write("overlay.yaml", "extends: policy.yaml\nname: variant\nchange:\n"
-                                       "  rules:\n    bri: {applies_to: {partners: [PAM]}}\n")
-    with pytest.raises(InputError) as caught:
-        api.load_policy(overlay)
-    assert_input_error(caught.value, overlay, 5, 35,
-                       "change.rules.bri.applies_to.partners[0]: 'PAM' is not an ISO 3166-1 "
-                       "alpha-3 country code (did you mean")
-
-
-def test_a_mistyped_code_in_a_base_policy_is_refused_at_the_base_s_line(ws):
-    base = ws.write("base.yaml", ws.policy_path.read_text().replace(
-        SCOPE, '    applies_to: {partners: [VNN], when: "us_export_share >= 0.1"}'))
-    overlay = ws.write("overlay.yaml", "extends: base.yaml\nname: variant\n")
-    with pytest.raises(InputError) as caught:
-        api.load_policy(overlay)
-    assert_input_error(caught.value, base, 43, 29, "'VNN' is not an ISO 3166-1 alpha-3")
+        api.load_policy(ws.root / "overlay.yaml")
+    assert_input_error(caught.value, ws.root / refused, line, col, said)
 
 
 # --- a profile names its own partner ---------------------------------------------------------
