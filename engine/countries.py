@@ -65,6 +65,16 @@ def _read_data_file() -> dict[str, str] | None:
     return None
 
 
+def json_schema() -> dict[str, object]:
+    """The codes that name a partner as a JSON Schema (`tradepolicy schema`): each assigned
+    code, so that an editor offers them and flags a typo as it is typed, or a user-assigned
+    one. (Written out wherever a policy names partners, five places: pydantic resolves a
+    `$ref` while it generates the schema, so one under $defs cannot be added afterwards.)"""
+    return {"type": "string", "description": "ISO 3166-1 alpha-3 country code, or one of "
+                                             f"your own in {USER_RANGES}",
+            "anyOf": [{"enum": sorted(assigned_codes())}, {"pattern": USER_ASSIGNED.pattern}]}
+
+
 def code_hint(code: str) -> str:
     """The assigned codes one typo away, named with their countries; when there are none,
     the ranges a code of one's own is written in."""

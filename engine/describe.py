@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from engine import conditions as cx
+from engine import countries
 from engine.catalog import did_you_mean
 from engine.compile import CompiledPolicy
 from engine.errors import InputError
@@ -287,7 +288,6 @@ _PLAIN_SCHEMAS = {
     IndicatorType.COUNT: {"type": "integer", "minimum": 0},
     IndicatorType.BOOL: {"type": "boolean"},
     IndicatorType.DATE: {"type": "string", "format": "date"},
-    IndicatorType.COUNTRY: {"type": "string", "pattern": "^[A-Z]{3}$"},
 }
 
 
@@ -295,6 +295,8 @@ def _value_schema(indicator: Any) -> dict[str, Any]:
     kind = indicator.type
     if kind in _PLAIN_SCHEMAS:
         return dict(_PLAIN_SCHEMAS[kind])
+    if kind == IndicatorType.COUNTRY:
+        return countries.json_schema()
     if kind == IndicatorType.USD_BN and not indicator.signed:
         return {"type": "number", "minimum": 0}
     if kind == IndicatorType.ENUM:

@@ -43,7 +43,17 @@ def _names_a_country(code: str) -> str:
     raise PydanticCustomError("country_code", problem, {"hint": countries.code_hint(code)})
 
 
-ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_names_a_country)]
+class _CountryCodesInSchemas:
+    """ISO3 in a JSON Schema: the codes themselves (countries.json_schema), not only their
+    shape, so an editor checks them as validate does."""
+
+    @staticmethod
+    def __get_pydantic_json_schema__(core_schema: Any, handler: Any) -> dict[str, Any]:
+        return countries.json_schema()
+
+
+ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_names_a_country),
+                 _CountryCodesInSchemas()]
 # a file named by a policy (`indicators:`, `extends:`): an empty name is a mistake, not "none"
 FILE_NAME = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat

@@ -24,6 +24,7 @@ import yaml
 from conftest import tradepolicy_command
 from jsonschema import Draft202012Validator
 
+from engine.api import load_catalog
 from engine.load import load_yaml
 
 
@@ -715,6 +716,22 @@ def test_the_partner_schema_refuses_a_share_written_as_a_percentage(run_cli):
     assert list(Draft202012Validator(schema).iter_errors(profile))
     profile["indicators"][share] = 0.365
     assert not list(Draft202012Validator(schema).iter_errors(profile))
+
+
+@pytest.mark.parametrize(("code", "refused"), [("VNM", False), ("XAA", False), ("QZZ", False),
+                                               ("VNN", True), ("vnm", True), ("QLA", True)])
+def test_the_schemas_take_only_codes_that_name_a_partner(run_cli, code, refused):
+    """An editor flags a mistyped partner code (or country figure) while it is typed, as
+    validate would: assigned ISO 3166-1 codes and user-assigned ones (QLA is neither)."""
+    partner = Draft202012Validator(json.loads(run_cli("schema", "partner").stdout))
+    country = next(name for name, ind in load_catalog().indicators.items()
+                   if ind.type == "country")
+    policy = Draft202012Validator(json.loads(run_cli("schema", "policy").stdout))
+    overlay = {"extends": "us-china-alignment", "name": "o", "groups": {"mine": [code]}}
+    assert bool(list(partner.iter_errors({"partner": {"code": code}}))) is refused
+    assert bool(list(partner.iter_errors({"partner": {"code": "VNM"},
+                                          "indicators": {country: code}}))) is refused
+    assert bool(list(policy.iter_errors(overlay))) is refused
 
 
 def test_the_working_folder_s_policies_and_partners_are_the_shipped_ones(run_cli, tmp_path):
