@@ -689,7 +689,7 @@ def test_every_pattern_a_file_is_checked_against_is_said_in_words():
     'expected a different form'."""
     import json
 
-    from engine import describe
+    from engine import countries, describe
     from engine.errors import PATTERNS
 
     def patterns(node):
@@ -703,4 +703,7 @@ def test_every_pattern_a_file_is_checked_against_is_said_in_words():
 
     used = {p for kind in ("policy", "partner", "catalog")
             for p in patterns(json.loads(describe.json_schema(kind)))}
+    # the schemas' country codes (countries.json_schema) are checked by a validator with its
+    # own words, not by this pattern: only editors read it
+    used.discard(countries.USER_ASSIGNED.pattern)
     assert used and used <= set(PATTERNS), used - set(PATTERNS)
