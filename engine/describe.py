@@ -106,7 +106,10 @@ def _terms_lines(compiled: CompiledPolicy) -> list[str]:
 
 
 def change_text(compiled: CompiledPolicy, rule_id: str, change: Any) -> str:
-    """What a term changes in a rule, a limit in its indicator's unit: 'limit 10%; weight 2'."""
+    """What a term changes in a rule, a limit in its indicator's unit: 'limit 10%; weight 2';
+    nothing when an overlay disabled the rule (the term is kept, with nothing to act on)."""
+    if compiled.source and rule_id in compiled.source.dropped:
+        return "nothing: the rule is disabled in this policy"
     parts = []
     for key in type(change).model_fields:          # in the order the model declares them
         if key not in change.model_fields_set:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine import api, describe, locate
@@ -91,6 +93,22 @@ def test_a_terms_other_changes_read_as_words_not_python(ws):
     assert line.split(": ", 1)[1] == (
         "severity high; rationale two lines; sources s1, s2; applies to partners VNM, THA; "
         "require 'Chinese share of imports is at most 30%'")
+
+
+def test_a_terms_change_to_a_rule_an_overlay_disabled_says_it_changes_nothing(tmp_path):
+    """An overlay of deal-terms that disables inputs-steel-share keeps the UK term, whose
+    change to that rule then acts on nothing: `rules` and `docs` listed it as 'limit 10%;
+    weight 2; ...' all the same."""
+    shipped = locate.data_dir("policies")
+    for name in ("us-china-alignment.yaml", "indicators.yaml", "examples/deal-terms.yaml"):
+        (tmp_path / Path(name).name).write_text((shipped / name).read_text())
+    (tmp_path / "off.yaml").write_text("extends: deal-terms.yaml\nname: steel-off\nchange:\n"
+                                       "  rules:\n    inputs-steel-share: {disabled: true}\n")
+    compiled = api.load_policy(tmp_path / "off.yaml")
+    said = "changes inputs-steel-share: nothing: the rule is disabled in this policy\n"
+    assert said in describe.rules_text(compiled)
+    kept = api.load_policy(tmp_path / "deal-terms.yaml")
+    assert "changes inputs-steel-share: limit 10%; weight 2;" in describe.rules_text(kept)
 
 
 def test_a_number_beside_arithmetic_reads_as_the_findings_say_it(ws):
