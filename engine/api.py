@@ -34,6 +34,8 @@ from engine.results import (
 
 @dataclass(frozen=True)
 class Partner:
+    """A validated profile and the file it was read from (shown in reports)."""
+
     profile: Profile
     path: str
 

@@ -71,6 +71,9 @@ class Check:
 
 @dataclass
 class CompiledRule:
+    """A rule ready to judge: its model, its requirement compiled as a Check, and its scope
+    (the partners it names, groups expanded, and a condition on the profile) when it has one."""
+
     rule: Any                     # models.Rule
     require: Check                # violation branches
     applies_partners: frozenset[str] | None = None
@@ -79,12 +82,18 @@ class CompiledRule:
 
 @dataclass
 class CompiledDerivation:
+    """An inference (a derived fact) with its condition compiled as a Check."""
+
     derivation: Any               # models.Derivation
     when: Check
 
 
 @dataclass
 class CompiledPolicy:
+    """A policy ready to evaluate: its rules and inferences compiled, the engine's rulesets
+    (JSON for durable-rules), the files it came from, and what each evaluation step works
+    out once per policy (`plan`)."""
+
     policy: Policy
     catalog: Catalog
     rules: dict[str, CompiledRule]

@@ -32,6 +32,8 @@ from engine.results import Verdict as V
 
 @dataclass(frozen=True)
 class Look:
+    """How a verdict is drawn: its symbol, its words and its CSS class."""
+
     symbol: str
     words: str
     css: str
