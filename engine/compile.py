@@ -174,6 +174,12 @@ def fnv1a_32(name: str) -> int:
     return h
 
 
+def _mapping(value: Any) -> dict:
+    """`value` if it is a mapping, else none: the data here failed validation, so any part
+    of it may have any shape (`conclude: non-aligned`)."""
+    return value if isinstance(value, dict) else {}
+
+
 def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> list[Problem]:
     """Type-check every well-formed condition of a policy that failed validation, so that one
     run of `validate` reports these problems alongside the validation errors."""
@@ -183,7 +189,7 @@ def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> l
 
     adapter = TypeAdapter(Condition)
     derived = {(k, v) for item in data.get("derive") or [] if isinstance(item, dict)
-               for k, v in (item.get("conclude") or {}).items() if isinstance(v, str)} \
+               for k, v in _mapping(item.get("conclude")).items() if isinstance(v, str)} \
         if isinstance(data.get("derive"), list) else set()
     compiler = _Compiler(None, catalog, doc, derived)
     for section, key in (("rules", "require"), ("derive", "when")):

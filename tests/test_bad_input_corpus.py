@@ -70,6 +70,9 @@ TEXT_CASES: dict[str, str | bytes] = {
     "policy-unknown-demand": _policy_with("demand: belt-and-road", "demand: belt-and-rod"),
     "policy-code-names-no-country": _policy_with('usmca: ["MEX", "CAN"]', 'usmca: ["MEX", "CNA"]'),
     "policy-duplicate-rule": _policy_with("id: bri-not-a-member", "id: deals-no-new-china-deal"),
+    # found by fuzzing: validate's condition pass read `conclude` as a mapping (exit 3)
+    "policy-conclude-not-a-mapping": _policy_with("conclude: {transshipment_risk: high}",
+                                                  "conclude: non-aligned"),
     "policy-tier-overlap": _policy_with("min_score: 65", "min_score: 90"),
     "policy-tier-gap": _policy_with("min_score: 0", "min_score: 10"),
     "policy-unknown-indicator": _policy_with("indicator: china_deal_count",
