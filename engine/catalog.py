@@ -131,10 +131,11 @@ def _fits(kind: IndicatorType, value: Any) -> bool:
 
 def value_hint(indicator: Indicator, value: Any) -> str | None:
     """What a refused value was likely meant to be, where its message does not say: the
-    countries one typo from a code that names none."""
-    if indicator.type == IndicatorType.COUNTRY and _is_code(value):
-        return countries.code_hint(value)
-    return None
+    countries one typo from a code that names none, the code of a country written otherwise
+    ('Iran', 'vn')."""
+    if indicator.type != IndicatorType.COUNTRY:
+        return None
+    return countries.code_hint(value) if _is_code(value) else countries.written_code_hint(value)
 
 
 def _is_code(value: Any) -> bool:

@@ -757,8 +757,6 @@ def _choice_leaves(name: str, indicator: Indicator, op: str, value: Any) -> list
         if is_enum:
             _member(v, indicator.values or [])
         else:
-            _require(isinstance(v, str) and len(v) == 3 and v.isupper(),
-                     f"is a country: compare it with ISO3 codes such as 'CHN', not {v!r}")
             _country(v)
     encode = (indicator.values or []).index if is_enum and indicator.ordered else (lambda v: v)
     _require(op not in ("in", "not in"), f"'{op}' needs a list of values")
@@ -778,8 +776,11 @@ class _ValueProblem(ValueError):
         self.value, self.hint = value, hint
 
 
-def _country(code: str) -> None:
+def _country(code: Any) -> None:
     """A code no partner has would make `equals` never and `none_of` always hold."""
+    if not (isinstance(code, str) and len(code) == 3 and code.isupper()):
+        raise _ValueProblem(f"is a country: compare it with ISO3 codes such as 'CHN', not "
+                            f"{code!r}", code, countries.written_code_hint(code))
     problem = countries.code_problem(code)
     if problem:
         raise _ValueProblem(problem, code, countries.code_hint(code))

@@ -17,6 +17,8 @@ import importlib.util
 import json
 import os
 import re
+import unicodedata
+from typing import Any
 
 # ISO 3166-1 leaves these to users: no country will ever be given one
 USER_ASSIGNED = re.compile(r"^(?:AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$")
@@ -38,7 +40,48 @@ def code_problem(code: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def assigned_codes() -> dict[str, str]:
-    """Every assigned alpha-3 code -> its country's ISO name (as a scorecard names a partner).
+    """Every assigned alpha-3 code -> its country's ISO name (as a scorecard names a partner)."""
+    return {entry["alpha_3"]: entry["name"] for entry in _entries()}
+
+
+def code_for_name(name: str) -> str | None:
+    """The alpha-3 code a country written another way means: its two-letter code, its
+    three-letter code in any case, or any of its names as a reader writes them, whatever the
+    case, accents, spacing or comma order ('vn', 'México', 'Republic of Korea' for
+    'Korea, Republic of'). None when it is none of these."""
+    return _names().get(plain_name(name))
+
+
+def plain_name(name: str) -> str:
+    """A name without case, accents or extra spaces: ' México ' and 'mexico' are one."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+NAMED_BY = ("alpha_2", "alpha_3", "name", "official_name", "common_name")
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Each way of writing a country (NAMED_BY, as plain_name writes it; an inverted 'Korea,
+    Republic of' also as 'Republic of Korea') -> its alpha-3 code."""
+    names: dict[str, str] = {}
+    for entry in _entries():
+        for attribute in NAMED_BY:
+            written = entry.get(attribute)
+            if not written:
+                continue
+            head, comma, tail = written.partition(", ")
+            for form in (written, f"{tail} {head}" if comma else None):
+                if form:
+                    names.setdefault(plain_name(form), entry["alpha_3"])
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def _entries() -> list[dict[str, str]]:
+    """pycountry's ISO 3166-1 entries (NAMED_BY, where a country has them).
 
     Read from pycountry's own ISO 3166-1 file, the one `pycountry.countries` is built from,
     without importing pycountry: that import costs 6-24 ms (mostly looking up its own version
@@ -50,17 +93,19 @@ def assigned_codes() -> dict[str, str]:
         return found
     import pycountry
 
-    return {country.alpha_3: country.name for country in pycountry.countries}
+    return [{attribute: getattr(country, attribute) for attribute in NAMED_BY
+             if getattr(country, attribute, None)} for country in pycountry.countries]
 
 
-def _read_data_file() -> dict[str, str] | None:
+def _read_data_file() -> list[dict[str, str]] | None:
     spec = importlib.util.find_spec("pycountry")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         try:
             with open(os.path.join(folder, DATA_FILE), encoding="utf-8") as handle:
                 entries = json.load(handle)["3166-1"]
-            return {entry["alpha_3"]: entry["name"] for entry in entries}
-        except (OSError, ValueError, KeyError, TypeError):
+            return [{attribute: entry[attribute] for attribute in NAMED_BY if entry.get(attribute)}
+                    for entry in entries]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
     return None
 
@@ -84,6 +129,23 @@ def code_hint(code: str) -> str:
     named = [f"'{c}' ({assigned_codes()[c]})" for c in near]
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
     return f"did you mean {listed}?"
+
+
+def written_code_hint(written: Any) -> str | None:
+    """What a country written other than as three capitals was meant to be, in the words of
+    code_hint: 'vnm', 'vn', 'VN' and 'Vietnam' mean VNM; 'vnn' is one typo from VEN and VNM.
+    None when the text means no country (`Iran?`, a number)."""
+    if not isinstance(written, str):
+        return None
+    code = code_for_name(written)
+    if code is not None:
+        return f"did you mean '{code}' ({assigned_codes()[code]})?"
+    capitals = written.strip().upper()
+    if not (len(capitals) == 3 and capitals.isascii() and capitals.isalpha()):
+        return None
+    if USER_ASSIGNED.match(capitals):
+        return f"did you mean '{capitals}'?"
+    return code_hint(capitals) if one_typo_away(capitals) else None
 
 
 def one_typo_away(code: str) -> list[str]:

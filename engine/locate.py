@@ -7,12 +7,11 @@ package (engine/data/, copied by `pip install .`), or the checkout an editable i
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import unicodedata
 from pathlib import Path
 
+from engine import countries
 from engine.catalog import did_you_mean
 from engine.errors import InputError
 
@@ -86,44 +85,18 @@ def resolve_partner(arg: str) -> Path:
 
 def _code_for_name(name: str) -> str | None:
     """The ISO3 code a country name means. First any of a country's names as a reader writes
-    them, whatever the case, accents, spacing or comma order ('México', 'Republic of Korea'
-    for pycountry's 'Korea, Republic of'); then pycountry's fuzzy search, when it finds one
-    country only. The order matters: the fuzzy search alone gives PRK, North Korea, for
-    'Republic of Korea', South Korea's official name."""
-    import pycountry  # only when a name is given: its database costs time to load
-
-    code = _country_names().get(_plain_name(name))
+    them (countries.code_for_name: 'México', 'Republic of Korea' for pycountry's 'Korea,
+    Republic of'); then pycountry's fuzzy search, when it finds one country only. The order
+    matters: the fuzzy search alone gives PRK, North Korea, for 'Republic of Korea', South
+    Korea's official name."""
+    code = countries.code_for_name(name)
     if code is not None:
         return code
+    import pycountry  # only for a name no country is written as: its database costs time to load
+
     written = name.strip()
     try:
         matches = pycountry.countries.search_fuzzy(written) if len(written) > 3 else []
     except LookupError:     # search_fuzzy raises, rather than returning [], when nothing matches
         return None
     return matches[0].alpha_3 if len(matches) == 1 else None
-
-
-@functools.lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    """Each country's codes, name, official name and common name, as _plain_name writes them
-    (an inverted 'Korea, Republic of' also as 'Republic of Korea') -> its ISO3 code."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attribute in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
-            written = getattr(country, attribute, None)
-            if not written:
-                continue
-            head, comma, tail = written.partition(", ")
-            for form in (written, f"{tail} {head}" if comma else None):
-                if form:
-                    names.setdefault(_plain_name(form), country.alpha_3)
-    return names
-
-
-def _plain_name(name: str) -> str:
-    """A name without case, accents or extra spaces: ' México ' and 'mexico' are one."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())

@@ -52,7 +52,8 @@ class _CountryCodesInSchemas:
         return countries.json_schema()
 
 
-ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_names_a_country),
+ISO3_PATTERN = r"^[A-Z]{3}$"
+ISO3 = Annotated[str, Field(pattern=ISO3_PATTERN), AfterValidator(_names_a_country),
                  _CountryCodesInSchemas()]
 # a file named by a policy (`indicators:`, `extends:`): an empty name is a mistake, not "none"
 FILE_NAME = Annotated[StrictStr, Field(min_length=1)]
@@ -583,8 +584,18 @@ def _problem(doc: Any, error: dict, loc: tuple, shapes: list[str],
         return Problem(path, line, col, f"missing required field '{loc[-1]}'")
     path, line, col = doc.where(loc)
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    hint = (error.get("ctx") or {}).get("hint")      # our own errors may carry one
-    return Problem(path, line, col, f"{where}: {_friendly(error, shapes)}", hint)
+    return Problem(path, line, col, f"{where}: {_friendly(error, shapes)}", _hint(error))
+
+
+def _hint(error: dict) -> str | None:
+    """Our own errors may carry a hint; a country not written as three capitals ('vnm', 'VN',
+    'Vietnam') is told the code it means."""
+    ctx = error.get("ctx") or {}
+    if ctx.get("hint"):
+        return ctx["hint"]
+    if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") == ISO3_PATTERN:
+        return countries.written_code_hint(error.get("input"))
+    return None
 
 
 def _unknown_field_hint(word: str, parent_loc: tuple, model: type[BaseModel]) -> str | None:

@@ -62,11 +62,17 @@ def test_without_pycountry_s_data_file_its_api_answers(monkeypatch):
     import pycountry
 
     monkeypatch.setattr(countries, "DATA_FILE", "no-such-file.json")
-    countries.assigned_codes.cache_clear()
+    _forget_countries()
     try:
         assert countries.assigned_codes() == {c.alpha_3: c.name for c in pycountry.countries}
+        assert countries.code_for_name("Vietnam") == "VNM"
     finally:
-        countries.assigned_codes.cache_clear()
+        _forget_countries()
+
+
+def _forget_countries() -> None:
+    for cached in (countries.assigned_codes, countries._names, countries._entries):
+        cached.cache_clear()
 
 
 # --- what a mistyped code was meant to be ----------------------------------------------------
@@ -82,6 +88,19 @@ def test_without_pycountry_s_data_file_its_api_answers(monkeypatch):
 ])
 def test_the_hint_names_the_codes_one_typo_away_with_their_countries(code, hint):
     assert countries.code_hint(code) == hint
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("vnm", "did you mean 'VNM' (Viet Nam)?"),          # lowercase
+    ("VN", "did you mean 'VNM' (Viet Nam)?"),           # the two-letter code
+    ("Vietnam", "did you mean 'VNM' (Viet Nam)?"),      # its common name
+    ("republic of korea", "did you mean 'KOR' (Korea, Republic of)?"),
+    ("mxe", "did you mean 'MEX' (Mexico) or 'MNE' (Montenegro)?"),   # lowercase and a typo
+    ("xaa", "did you mean 'XAA'?"),                     # a user-assigned code in lowercase
+    ("Narnia", None), ("Iran?", None), (5, None),
+])
+def test_a_country_written_other_than_as_three_capitals_is_told_its_code(written, hint):
+    assert countries.written_code_hint(written) == hint
 
 
 def test_a_code_no_typo_away_from_any_country_is_told_where_codes_of_one_s_own_go():
@@ -132,6 +151,16 @@ def test_a_mistyped_partner_of_a_term_or_an_exception_is_refused_at_the_code(ws)
         "(did you mean 'THA' (Thailand)?)",
         f"{path}:60:27: exceptions[0].partner: 'MXE' is not an ISO 3166-1 alpha-3 country code "
         "(did you mean 'MEX' (Mexico) or 'MNE' (Montenegro)?)"]
+
+
+def test_a_partner_written_in_lowercase_or_by_name_is_told_its_code(ws):
+    path, problems = _policy_problems(ws, "description: d\n",
+                                      "description: d\ngroups:\n  usmca: [MEX, Canada, us]\n")
+    assert problems == [
+        f"{path}:6:16: groups.usmca[1]: expected a three-letter country code in capitals, such "
+        "as 'CHN', got 'Canada' (did you mean 'CAN' (Canada)?)",
+        f"{path}:6:24: groups.usmca[2]: expected a three-letter country code in capitals, such "
+        "as 'CHN', got 'us' (did you mean 'USA' (United States)?)"]
 
 
 def test_user_assigned_codes_are_accepted_wherever_partners_are_named(ws):
@@ -220,13 +249,18 @@ def test_a_country_figure_of_an_assigned_or_user_assigned_code_loads(ws, code):
     assert api.load_partner(path, catalog).profile.indicators["smelt_country"] == code
 
 
-def test_a_country_figure_not_written_as_a_code_still_says_what_a_code_is(ws):
+@pytest.mark.parametrize(("written", "hint"), [
+    ("Iran", " (did you mean 'IRN' (Iran, Islamic Republic of)?)"),
+    ("ir", " (did you mean 'IRN' (Iran, Islamic Republic of)?)"),
+    ("Persia", ""),                          # no country is written so: what a code is, only
+])
+def test_a_country_figure_not_written_as_a_code_says_what_a_code_is(ws, written, hint):
     catalog = api.load_catalog(ws.root / _country_catalog(ws))
-    path = ws.write_profile("partner: {code: MEX}\nindicators:\n  smelt_country: Iran\n")
+    path = ws.write_profile(f"partner: {{code: MEX}}\nindicators:\n  smelt_country: {written}\n")
     with pytest.raises(InputError) as caught:
         api.load_partner(path, catalog)
     assert str(caught.value) == (f"{path}:3:18: smelt_country: expected an ISO3 country code "
-                                 "such as 'CHN', got 'Iran'")
+                                 f"such as 'CHN', got '{written}'{hint}")
 
 
 # --- a country a condition compares with ------------------------------------------------------
@@ -250,6 +284,18 @@ def test_a_mistyped_country_in_a_limit_list_is_refused_at_the_code(ws):
         f"{path}:58:76: smelt_country: 'IRM' is not an ISO 3166-1 alpha-3 country code (did "
         "you mean 'ARM' (Armenia), 'IRL' (Ireland), 'IRN' (Iran, Islamic Republic of) or 'IRQ' "
         "(Iraq)?)"]
+
+
+def test_a_country_in_a_limit_list_written_by_name_is_refused_at_it_with_its_code(ws):
+    path, problems = _policy_problems_of_rule(ws, "[CHN, Iran]")
+    assert problems == [
+        f"{path}:58:76: smelt_country: is a country: compare it with ISO3 codes such as 'CHN', "
+        "not 'Iran' (did you mean 'IRN' (Iran, Islamic Republic of)?)"]
+
+
+def _policy_problems_of_rule(ws, limit: str) -> tuple[str, list[str]]:
+    return _country_rule_problems(
+        ws, f"{{indicator: smelt_country, comparison: none_of, limit: {limit}}}")
 
 
 def test_a_mistyped_country_as_the_limit_is_refused_at_the_limit(ws):
