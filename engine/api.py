@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from engine import cache, explain, findings, locate, score, variants
-from engine.catalog import check_profile, did_you_mean, profile_problems
+from engine.catalog import check_profile, did_you_mean, parse_profile, profile_problems
 from engine.compile import CompiledPolicy, compile_policy
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
@@ -295,13 +295,13 @@ def _partner_at(path: Path, catalog: Catalog | None) -> Partner:
     # against the catalog runs every time (the catalog may differ), and reads the file for
     # positions only when it has something to report
     read: list = []              # the parsed file, when this run parsed it
+    catalog = catalog or load_catalog()
 
     def build() -> Profile:
         read.append(load_yaml(path))
-        return parse(Profile, read[0])
+        return parse_profile(read[0], catalog)
 
     profile = cache.cached("profile", path, build, lambda _: [path], Profile)
-    catalog = catalog or load_catalog()
     if found := profile_problems(profile, catalog):
         check_profile(profile, catalog, read[0] if read else load_yaml(path), found)
     return Partner(profile, str(path))

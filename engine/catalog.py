@@ -16,7 +16,7 @@ from typing import Any
 from engine import countries
 from engine.errors import SHOWN_PER_FILE, InputError, Problem, shown
 from engine.load import Document
-from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile
+from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile, parse
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -24,6 +24,34 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str | None:
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def parse_profile(doc: Document, catalog: Catalog) -> Profile:
+    """The profile in `doc` as the model reads it (check_profile checks it against the catalog
+    next). When the model refuses it, the catalog's problems with the figures it does accept
+    are reported too: a figure without its source would otherwise hide a mistyped indicator
+    or value elsewhere in the file until it was mended, one round of fixes after another."""
+    try:
+        return parse(Profile, doc)
+    except InputError as exc:
+        found = exc.problems + _problems_of_accepted_figures(doc, catalog)
+        raise InputError(sorted(found, key=lambda p: (p.line or 0, p.col or 0))) from None
+
+
+def _problems_of_accepted_figures(doc: Document, catalog: Catalog) -> list[Problem]:
+    indicators = doc.data.get("indicators") if isinstance(doc.data, dict) else None
+    if "partner" not in doc.data or not isinstance(indicators, dict):
+        return []              # not a profile at all (a catalog's indicators are no figures)
+    accepted = {}
+    for name, raw in indicators.items():
+        try:            # one figure at a time: the model refused some, and said so
+            accepted |= Profile.model_validate({"partner": {"code": "XAA"},
+                                                "indicators": {name: raw}}).indicators
+        except ValueError:      # pydantic's ValidationError is a ValueError
+            continue
+    problems = profile_problems(Profile.model_construct(indicators=accepted), catalog)
+    return [Problem(doc.path, *doc.mark(where, key=key), message, hint)
+            for where, key, message, hint in problems]
 
 
 def check_profile(profile: Profile, catalog: Catalog, doc: Document,
@@ -58,9 +86,11 @@ def profile_problems(profile: Profile,
             continue
         value = raw.value if isinstance(raw, Figure) else raw
         where = ("indicators", name, "value") if isinstance(raw, Figure) else ("indicators", name)
-        message = value_problem(indicator, value)
-        if message:
-            found.append((where, False, f"{name}: {message}", value_hint(indicator, value)))
+        problem = value_problem(indicator, value)
+        if problem:
+            inside, key, message = problem
+            found.append((where + inside, key, f"{name}: {message}",
+                          value_hint(indicator, value)))
     return found
 
 
@@ -99,19 +129,30 @@ _KIND_TEXT = {
 }
 
 
-def value_problem(indicator: Indicator, value: Any) -> str | None:
-    """Why `value` does not fit the indicator's type, or None when it does."""
+Located = tuple[tuple[str | int, ...], bool, str]
+
+
+def value_problem(indicator: Indicator, value: Any) -> Located | None:
+    """Why `value` does not fit the indicator's type, or None when it does; with where in the
+    value the fault lies, so that it is reported there: () the value itself, (2,) a set's third
+    member, ('soler', True) a share map's key, ('steel', False) its share."""
     if value is None:
         return None
     kind = indicator.type
-    if kind in NUMERIC_TYPES:
-        return _numeric_problem(indicator, value)
     if kind == IndicatorType.SHARE_MAP:
         return _share_map_problem(indicator, value)
+    if kind == IndicatorType.SET and isinstance(value, list):
+        return _set_problem(value, indicator.values or [])
+    message = _whole_value_problem(indicator, value)
+    return ((), False, message) if message else None
+
+
+def _whole_value_problem(indicator: Indicator, value: Any) -> str | None:
+    kind = indicator.type
+    if kind in NUMERIC_TYPES:
+        return _numeric_problem(indicator, value)
     if kind == IndicatorType.ENUM and _is_scalar(value):
         return _member_problem(value, indicator.values or [])
-    if kind == IndicatorType.SET and isinstance(value, list):
-        return next((p for v in value if (p := _member_problem(v, indicator.values or []))), None)
     if kind == IndicatorType.COUNTRY and _is_code(value):
         return countries.code_problem(value)
     if _fits(kind, value):
@@ -184,13 +225,20 @@ def _member_problem(value: Any, values: list[str]) -> str | None:
     return f"{text}; {hint}" if hint else text
 
 
-def _share_map_problem(indicator: Indicator, value: Any) -> str | None:
+def _set_problem(members: list[Any], values: list[str]) -> Located | None:
+    for index, member in enumerate(members):
+        if message := _member_problem(member, values):
+            return (index,), False, message
+    return None
+
+
+def _share_map_problem(indicator: Indicator, value: Any) -> Located | None:
     if not isinstance(value, dict):
-        return f"expected {kind_text(indicator)}, got {shown(value)}"
+        return (), False, f"expected {kind_text(indicator)}, got {shown(value)}"
     for key, share in value.items():
         if key not in (indicator.keys or []):
             hint = did_you_mean(key, indicator.keys or [])
-            return f"unknown key '{key}'" + (f"; {hint}" if hint else "")
+            return (key,), True, f"unknown key '{key}'" + (f"; {hint}" if hint else "")
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            return f"{key}: a share is a fraction from 0 to 1, got {shown(share)}"
+            return (key,), False, f"{key}: a share is a fraction from 0 to 1, got {shown(share)}"
     return None

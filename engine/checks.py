@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import api, locate
-from engine.catalog import check_profile
+from engine.catalog import check_profile, parse_profile
 from engine.compile import check_conditions, compile_policy
 from engine.errors import InputError, Problem
 from engine.load import Document, load_yaml
-from engine.models import Catalog, Policy, Profile, file_kind, parse
+from engine.models import Catalog, Policy, file_kind, parse
 
 
 def validate_paths(paths: list[Path]) -> list[Problem]:
@@ -35,7 +35,8 @@ def validate_file(path: Path) -> list[Problem]:
     except InputError as exc:
         return [*doc.problems, *exc.problems]
     if kind == "profile":
-        check_profile(parse(Profile, doc), api.load_catalog(), doc)
+        catalog = api.load_catalog()
+        check_profile(parse_profile(doc, catalog), catalog, doc)
     elif kind == "catalog":
         parse(Catalog, doc)
     elif kind == "overlay":

@@ -707,3 +707,49 @@ def test_every_pattern_a_file_is_checked_against_is_said_in_words():
     # own words, not by this pattern: only editors read it
     used.discard(countries.USER_ASSIGNED.pattern)
     assert used and used <= set(PATTERNS), used - set(PATTERNS)
+
+
+@pytest.mark.parametrize(("figure", "line", "col", "said"), [
+    # the member, the key or the share at fault: not the start of the list or mapping
+    ("screening_scope: [sectors, grenfield]", 3, 30,
+     "screening_scope: 'grenfield' is not one of sectors, greenfield; did you mean "
+     "'greenfield'?"),
+    ("screening_scope:\n    - sectors\n    - grenfield", 5, 7, "'grenfield' is not one of"),
+    ("screening_scope: {value: [sectors, greenfeld], illustrative: true}", 3, 38,
+     "'greenfeld' is not one of"),
+    ("by_group: {steel: 0.5, soler: 0.3}", 3, 26, "by_group: unknown key 'soler'; did you mean "
+                                                  "'solar'?"),
+    ("by_group: {steel: 1.5, solar: 0.3}", 3, 21, "by_group: steel: a share is a fraction from "
+                                                  "0 to 1, got 1.5"),
+], ids=["set member", "set member in a block list", "set member of a figure", "share map key",
+        "share map share"])
+def test_a_wrong_member_or_key_is_reported_where_it_is_written(ws, figure, line, col, said):
+    """A drafter's eye goes to the column shown: in a long list the typo is not at its start."""
+    from engine import api
+
+    path = ws.write_profile(f"partner: {{code: VNM}}\nindicators:\n  {figure}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, api.load_catalog(ws.catalog_path))
+    assert_input_error(caught.value, path, line, col, said)
+
+
+PROFILE_WITH_THREE_MISTAKES = (
+    "partner: {code: VNM}\n"
+    "indicators:\n"
+    "  china_import_shar: 0.3\n"                          # line 3: no such indicator
+    "  us_export_share: {value: 0.2, year: 2024}\n"       # line 4: no source, not illustrative
+    "  screening_scope: [sectors, grenfield]\n")          # line 5: not one of its values
+
+
+def test_a_profile_s_model_and_catalog_problems_are_reported_together(ws):
+    """A figure the model refuses used to hide the catalog's problems until it was mended."""
+    from engine import api, checks
+
+    path = ws.write_profile(PROFILE_WITH_THREE_MISTAKES)
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, api.load_catalog(ws.catalog_path))
+    assert [(p.line, p.col) for p in caught.value.problems] == [(3, 3), (4, 20), (5, 30)]
+    assert "unknown indicator 'china_import_shar'" in caught.value.problems[0].message
+    assert "'grenfield' is not one of" in caught.value.problems[2].message
+    # validate reads the shipped catalog, whose indicators these also are
+    assert [(p.line, p.col) for p in checks.validate_paths([path])] == [(3, 3), (4, 20), (5, 30)]
