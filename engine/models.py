@@ -107,6 +107,10 @@ class Indicator(Strict):
             raise ValueError("'keys' is required for share_map indicators, and only there")
         if self.ordered and self.type != IndicatorType.ENUM:
             raise ValueError("'ordered' applies only to enum indicators")
+        if self.signed and self.type != IndicatorType.USD_BN:
+            # a count is never negative, pp and share_change always may be: a `signed` there
+            # would say the catalog's author expects something no check does
+            raise ValueError("'signed' applies only to usd_bn indicators")
         return self
 
 

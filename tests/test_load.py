@@ -733,6 +733,29 @@ def test_a_wrong_member_or_key_is_reported_where_it_is_written(ws, figure, line,
     assert_input_error(caught.value, path, line, col, said)
 
 
+@pytest.mark.parametrize("kind", ["count", "share", "pct"])
+def test_signed_is_refused_on_an_indicator_whose_sign_its_type_fixes(ws, kind):
+    """`signed: true` on a count was accepted and changed nothing: counts stayed >= 0."""
+    from engine import api
+
+    catalog = ws.catalog_data()
+    catalog["indicators"]["deals"] = {"label": "Deals", "type": kind, "signed": True,
+                                      "description": "d", "source": "s"}
+    path = ws.root / ws.write_catalog(catalog)
+    with pytest.raises(InputError) as caught:
+        api.load_catalog(path)
+    assert_input_error(caught.value, path, text="'signed' applies only to usd_bn indicators")
+
+
+def test_signed_is_accepted_on_an_amount(ws):
+    from engine import api
+
+    catalog = ws.catalog_data()
+    catalog["indicators"]["balance"] = {"label": "Balance", "type": "usd_bn", "signed": True,
+                                        "description": "d", "source": "s"}
+    assert api.load_catalog(ws.root / ws.write_catalog(catalog)).indicators["balance"].signed
+
+
 PROFILE_WITH_THREE_MISTAKES = (
     "partner: {code: VNM}\n"
     "indicators:\n"
