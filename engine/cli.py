@@ -418,3 +418,6 @@ def _run() -> None:
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+if __name__ == "__main__":      # `python -m engine.cli` ran nothing and printed nothing
+    main()

@@ -617,6 +617,17 @@ def test_version_prints_the_installed_version(run_cli):
     assert done.stdout.strip() == f"tradepolicy {version('tradepolicy')}"
 
 
+@pytest.mark.parametrize("module", ["engine", "engine.cli"])
+def test_python_m_runs_the_command(module, tmp_path):
+    """`python -m engine.cli` used to exit 0 printing nothing: a check that compared two
+    outputs made that way compared two empty files."""
+    done = subprocess.run([sys.executable, "-m", module, "evaluate", "VNM", "--format", "json"],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [p["partner"]["code"] for p in json.loads(done.stdout)["partners"]] == ["VNM"]
+
+
 # --- validate, explain, schema ---------------------------------------------------------------
 
 def test_validate_reports_every_problem_in_one_file(run_cli, fixture_dir):
