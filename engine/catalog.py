@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from engine import countries
-from engine.errors import SHOWN_PER_FILE, InputError, Problem, shown
+from engine.errors import SHOWN_PER_FILE, InputError, Problem, in_reading_order, shown
 from engine.load import Document
 from engine.models import NUMERIC_TYPES, Catalog, Figure, Indicator, IndicatorType, Profile, parse
 
@@ -35,7 +35,7 @@ def parse_profile(doc: Document, catalog: Catalog) -> Profile:
         return parse(Profile, doc)
     except InputError as exc:
         found = exc.problems + _problems_of_accepted_figures(doc, catalog)
-        raise InputError(sorted(found, key=lambda p: (p.line or 0, p.col or 0))) from None
+        raise InputError(in_reading_order(found)) from None
 
 
 def _problems_of_accepted_figures(doc: Document, catalog: Catalog) -> list[Problem]:

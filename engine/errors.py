@@ -92,7 +92,7 @@ def render_problems(problems: list[Problem], *, context: bool = True) -> str:
     lines: list[str] = []
     cache: dict[str, list[str] | None] = {}
     per_file: dict[str, int] = {}
-    for problem in problems:
+    for problem in in_reading_order(problems):
         per_file[problem.path] = seen = per_file.get(problem.path, 0) + 1
         if seen > SHOWN_PER_FILE:
             continue
@@ -107,6 +107,14 @@ def render_problems(problems: list[Problem], *, context: bool = True) -> str:
               f"{SHOWN_PER_FILE} are above)" for path, count in per_file.items()
               if count > SHOWN_PER_FILE]
     return "\n".join(lines)
+
+
+def in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Each file's problems from its top down, files in the order they were first named. The
+    checks run in passes (the model's, then the conditions'), and a drafter mending a file
+    reads it top down: a problem at line 362 listed before one at line 295 sends them back."""
+    first_named = {path: i for i, path in enumerate(dict.fromkeys(p.path for p in problems))}
+    return sorted(problems, key=lambda p: (first_named[p.path], p.line or 0, p.col or 0))
 
 
 def _source_line(problem: Problem, cache: dict[str, list[str] | None]) -> str | None:

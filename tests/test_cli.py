@@ -649,6 +649,21 @@ def test_validate_reports_every_problem_in_one_file(run_cli, fixture_dir):
     _no_traceback(done)
 
 
+def test_validate_lists_a_file_s_problems_from_its_top_down(run_cli, fixture_dir):
+    """The model's pass runs before the conditions' pass: a weight refused at line 38 was
+    listed before an unknown indicator at line 25."""
+    policy = fixture_dir / "policy.yaml"
+    text = policy.read_text()
+    text = text.replace("indicator: china_import_share", "indicator: china_imprt_share")  # 25
+    text = text.replace("    require: {indicator: bri_status",
+                        "    weight: heavy\n    require: {indicator: bri_status", 1)    # 37
+    policy.write_text(text)
+    done = run_cli("validate", policy)
+    found = [line.split(": ")[0] for line in done.stderr.splitlines()
+             if line.startswith(f"{policy}:")]
+    assert found == [f"{policy}:25:26", f"{policy}:37:13"], done.stderr
+
+
 def test_a_partner_code_that_names_no_country_exits_2_pointing_at_it(run_cli, fixture_dir):
     """`VNN` for `VNM` in an exception waived nothing for anyone and validated clean."""
     policy = fixture_dir / "policy.yaml"
