@@ -787,10 +787,11 @@ def _country(code: Any) -> None:
 
 
 def _member(value: Any, values: list[str]) -> None:
+    """Reported at the value itself: in `limit: [exited, nonee]` the list is not the typo."""
     if not (isinstance(value, str) and value in values):
         hint = did_you_mean(str(value), values)
-        raise ValueError(f"{value!r} is not one of {', '.join(values)}"
-                         + (f"; {hint}" if hint else ""))
+        raise _ValueProblem(f"{value!r} is not one of {', '.join(values)}"
+                            + (f"; {hint}" if hint else ""), value)
 
 
 def _as_date(value: Any) -> dt.date:

@@ -209,7 +209,7 @@ def test_a_literal_that_is_no_number_in_arithmetic_is_refused(ws, require, word)
 
 def test_an_enum_value_not_in_the_list_is_refused_with_did_you_mean(ws):
     path = _edited(ws, "limit: [exited, none]}", "limit: [exited, nonee]}")
-    assert_input_error(_refused(path), path, 37, None,
+    assert_input_error(_refused(path), path, 37, 74,           # at 'nonee', not the list
                        "bri_status: 'nonee' is not one of mou_signed, exited, none, unclear; "
                        "did you mean 'none'?")
 
