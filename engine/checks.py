@@ -12,20 +12,21 @@ from pathlib import Path
 
 from engine import api, locate
 from engine.catalog import check_profile, parse_profile
-from engine.compile import check_conditions, compile_policy
-from engine.errors import InputError, Problem
+from engine.compile import check_conditions, check_references_of_data, compile_policy
+from engine.errors import InputError, Problem, in_reading_order
 from engine.load import Document, load_yaml
 from engine.models import Catalog, Policy, file_kind, parse
 
 
 def validate_paths(paths: list[Path]) -> list[Problem]:
+    """Every problem of every file, each file's from its top down."""
     problems: list[Problem] = []
     for path in paths:
         try:
             problems += validate_file(path)
         except InputError as exc:
             problems += exc.problems
-    return _unique(problems)
+    return in_reading_order(_unique(problems))
 
 
 def validate_file(path: Path) -> list[Problem]:
@@ -59,7 +60,12 @@ def policy_problems(path: Path, doc: Document) -> list[Problem]:
     try:
         policy = parse(Policy, doc)
     except InputError as exc:
-        return exc.problems + check_conditions(doc.data, catalog, doc)
+        later = [*check_conditions(doc.data, catalog, doc),
+                 *check_references_of_data(doc.data, catalog, doc)]
+        # where the model refused a value (`demand: Bad Id`), it alone is said ('unknown
+        # demand' too would be true, and noise)
+        refused = {(p.line, p.col) for p in exc.problems}
+        return [*exc.problems, *(p for p in later if (p.line, p.col) not in refused)]
     try:
         compile_policy(policy, catalog, doc)
     except InputError as exc:

@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from engine import conditions as cx
@@ -204,6 +205,80 @@ def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> l
     return compiler.problems
 
 
+def check_references_of_data(data: dict[str, Any], catalog: Catalog,
+                             doc: Document) -> list[Problem]:
+    """The id and reference checks of compile (an unknown source, demand, group or tier, a
+    duplicate id, tiers out of order) on a policy that failed validation, read from its data:
+    so that one run of `validate` reports them alongside the validation errors, not in a
+    second round once those are mended. A reference is read where it is written as text;
+    entries the model refused take part with what of theirs can be read."""
+    compiler = _Compiler(None, catalog, doc, set())
+    compiler.policy = _references_in(data)
+    compiler.check_references()
+    return compiler.problems
+
+
+class _AnyId:
+    """The ids of a section some of whose entries' ids cannot be read (`demands: oops`, an
+    entry without an id): a reference to it is unknowable, not unknown."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(())
+
+
+def _references_in(data: dict[str, Any]) -> SimpleNamespace:
+    """What check_references reads of a policy, from data of any shape: text where text is
+    written, None (or no entries) where it is not."""
+    def entries(section: str) -> list[SimpleNamespace]:
+        items = data.get(section, [])
+        return [_entry_references(item) for item in items] if isinstance(items, list) \
+            else [_entry_references(None)]          # unreadable: its ids unknowable
+
+    remedies = _mapping(data.get("remedies"))
+    fixed, weights = remedies.get("fixed"), remedies.get("weights")
+    return SimpleNamespace(
+        demands=entries("demands"), rules=entries("rules"), derive=entries("derive"),
+        tiers=entries("tiers"), terms=entries("terms"), exceptions=entries("exceptions"),
+        sources=_keys(data.get("sources", {})), groups=_keys(data.get("groups", {})),
+        remedies=SimpleNamespace(fixed=_texts(fixed), weights=_mapping(weights)))
+
+
+def _entry_references(item: Any) -> SimpleNamespace:
+    raw = _mapping(item)
+    scope = raw.get("applies_to")
+    min_score = raw.get("min_score")
+    return SimpleNamespace(
+        id=_text(raw.get("id")), demand=_text(raw.get("demand")),
+        caps_tier=_text(raw.get("caps_tier")), limit_basis=_text(raw.get("limit_basis")),
+        sources=_texts(raw.get("sources")), groups=_texts(raw.get("groups")),
+        applies_to=SimpleNamespace(groups=_texts(scope.get("groups")))
+        if isinstance(scope, dict) else None,
+        min_score=min_score if isinstance(min_score, int | float)
+        and not isinstance(min_score, bool) else None)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _texts(value: Any) -> list[str | None]:
+    """A list's text items in place (None for the others, so that each keeps its index)."""
+    return [_text(v) for v in value] if isinstance(value, list) else []
+
+
+def _keys(value: Any) -> dict | _AnyId:
+    return value if isinstance(value, dict) else _AnyId()
+
+
+def _ids(items: list[Any]) -> set[str] | _AnyId:
+    """The ids of a section's entries (only in data that failed validation can one be None)."""
+    ids = {item.id for item in items}
+    return _AnyId() if None in ids else ids
+
+
 class _Compiler:
     def __init__(self, policy: Policy | None, catalog: Catalog, doc: Document | None,
                  derived_facts: set[tuple[str, str]] | None = None) -> None:
@@ -296,24 +371,24 @@ class _Compiler:
         named = [(("remedies", "fixed", i), n) for i, n in enumerate(settings.fixed)]
         named += [(("remedies", "weights", n), n) for n in settings.weights]
         for loc, name in named:
-            if name not in self.catalog.indicators:
+            if name is not None and name not in self.catalog.indicators:
                 self.problem(loc, f"unknown indicator '{name}'",
                              did_you_mean(name, self.catalog.indicators),
                              key=loc[1] == "weights")
 
     def check_rule_references(self) -> None:
         p = self.policy
-        demand_ids = {d.id for d in p.demands}
+        demand_ids, tier_ids = _ids(p.demands), _ids(p.tiers)
         for i, rule in enumerate(p.rules):
-            if rule.demand not in demand_ids:
+            if rule.demand is not None and rule.demand not in demand_ids:
                 self.problem(("rules", i, "demand"), f"unknown demand '{rule.demand}'",
                              did_you_mean(rule.demand, demand_ids))
             if rule.applies_to and rule.applies_to.groups:
                 for j, group in enumerate(rule.applies_to.groups):
-                    if group not in p.groups:
+                    if group is not None and group not in p.groups:
                         self.problem(("rules", i, "applies_to", "groups", j),
                                      f"unknown group '{group}'", did_you_mean(group, p.groups))
-            if rule.caps_tier is not None and rule.caps_tier not in {t.id for t in p.tiers}:
+            if rule.caps_tier is not None and rule.caps_tier not in tier_ids:
                 self.problem(("rules", i, "caps_tier"),
                              f"rule '{rule.id}' caps at unknown tier '{rule.caps_tier}'",
                              did_you_mean(rule.caps_tier, [t.id for t in p.tiers]))
@@ -326,7 +401,7 @@ class _Compiler:
         p = self.policy
         for i, term in enumerate(p.terms):
             for j, group in enumerate(term.groups or []):
-                if group not in p.groups:
+                if group is not None and group not in p.groups:
                     self.problem(("terms", i, "groups", j), f"unknown group '{group}'",
                                  did_you_mean(group, p.groups))
 
@@ -336,7 +411,7 @@ class _Compiler:
                                ("terms", p.terms), ("exceptions", p.exceptions)):
             for i, item in enumerate(items):
                 for j, source in enumerate(item.sources):
-                    if source not in p.sources:
+                    if source is not None and source not in p.sources:
                         self.problem((section, i, "sources", j), f"unknown source '{source}'",
                                      did_you_mean(source, p.sources))
 
@@ -344,6 +419,8 @@ class _Compiler:
         """Each (section, index, id) after the first of its id is reported at its id."""
         seen: dict[str, str] = {}
         for section, index, item_id in entries:
+            if item_id is None:         # an entry without an id, in data that failed validation
+                continue
             if item_id not in seen:
                 seen[item_id] = section
                 continue
@@ -354,8 +431,8 @@ class _Compiler:
     def check_tiers(self) -> None:
         bounds = [t.min_score for t in self.policy.tiers]
         for i in range(1, len(bounds)):
-            if bounds[i] < bounds[i - 1]:
-                continue
+            if None in (bounds[i], bounds[i - 1]) or bounds[i] < bounds[i - 1]:
+                continue            # None: not a number, in data that failed validation
             if self._changed(("tiers", i - 1, "min_score")) and \
                     not self._changed(("tiers", i, "min_score")):
                 self.problem(("tiers", i - 1, "min_score"), "tiers go best first: min_score "
@@ -363,7 +440,7 @@ class _Compiler:
             else:
                 self.problem(("tiers", i, "min_score"), "tiers go best first: min_score must be "
                              f"below the previous tier's ({bounds[i]} >= {bounds[i - 1]})")
-        if bounds and bounds[-1] != 0:
+        if bounds and bounds[-1] not in (0, None):
             self.problem(("tiers", len(bounds) - 1, "min_score"),
                          "the last tier must start at 0 so every score has a tier, "
                          f"not {bounds[-1]}")

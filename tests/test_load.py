@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import assert_input_error
 
-from engine import load, yamlparse
+from engine import checks, load, yamlparse
 from engine.errors import InputError
 from engine.load import load_yaml
 from engine.models import Profile, parse
@@ -629,8 +629,6 @@ def _profile_error(ws, indicator_line: str, col: int, text: str) -> str:
 # --- pydantic's errors in plain words ----------------------------------------------------------
 
 def _policy_problems(ws, old: str, new: str) -> tuple[Path, list[str]]:
-    from engine import checks
-
     text = ws.policy_path.read_text()
     assert old in text, old
     path = ws.write_policy(text.replace(old, new, 1))
@@ -658,6 +656,37 @@ def test_validation_errors_are_in_plain_words_at_their_place(ws, old, new, expec
     path, problems = _policy_problems(ws, old, new)
     assert problems == [f"{path}{expected}"], problems
     assert not any("Input should" in p or "^[" in p for p in problems)
+
+
+def test_a_policy_s_reference_problems_are_reported_with_its_validation_errors(ws):
+    """They used to wait for a second round, once the model's errors were mended."""
+    text = ws.policy_path.read_text()
+    edits = [("weight: 3\n    sources: [s1]", "weight: heavy\n    sources: [s2]"),  # line 23, 24
+             ("demand: transshipment\n    title: Transshipment",
+              "demand: transhipment\n    title: Transshipment"),                   # line 27
+             ("  - id: bri\n", "  - id: ts-risk\n")]                             # line 32
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = ws.write_policy(text)
+    problems = [str(p).removeprefix(f"{path}:") for p in checks.validate_paths([path])]
+    assert problems == [
+        "23:13: rules[0].weight: expected a number, got 'heavy'",
+        "24:15: unknown source 's2'",                       # in the entry the model refused
+        "27:13: unknown demand 'transhipment' (did you mean 'transshipment'?)",
+        "32:9: duplicate rule id 'ts-risk'"]
+
+
+@pytest.mark.parametrize("section", ["sources", "demands", "tiers"])
+def test_references_to_a_section_the_model_refused_are_not_called_unknown(ws, section):
+    """`demands: oops` is one problem: every rule's demand is unknowable, not unknown."""
+    text = ws.policy_path.read_text()
+    start = text.index(f"{section}:\n")
+    end = next((i for i in range(start + len(section) + 2, len(text))
+                if text[i - 1] == "\n" and not text[i].isspace() and text[i] != "-"), len(text))
+    path = ws.write_policy(text[:start] + f"{section}: oops\n" + text[end:])
+    problems = checks.validate_paths([path])
+    assert len(problems) == 1 and f"{section}:" in str(problems[0]), problems
 
 
 def test_a_bad_outcome_is_one_problem_not_also_a_complaint_that_it_is_no_list(ws):
@@ -766,7 +795,7 @@ PROFILE_WITH_THREE_MISTAKES = (
 
 def test_a_profile_s_model_and_catalog_problems_are_reported_together(ws):
     """A figure the model refuses used to hide the catalog's problems until it was mended."""
-    from engine import api, checks
+    from engine import api
 
     path = ws.write_profile(PROFILE_WITH_THREE_MISTAKES)
     with pytest.raises(InputError) as caught:
@@ -776,3 +805,43 @@ def test_a_profile_s_model_and_catalog_problems_are_reported_together(ws):
     assert "'grenfield' is not one of" in caught.value.problems[2].message
     # validate reads the shipped catalog, whose indicators these also are
     assert [(p.line, p.col) for p in checks.validate_paths([path])] == [(3, 3), (4, 20), (5, 30)]
+
+
+WRONG_SHAPES = ["oops", 5, -1.5, True, None, [], ["x", 3], {}, {"a": 1}]
+
+
+def _leaf_paths(node, at=()):
+    """Every place in plain data: each mapping value and list item, nested ones too."""
+    children = node.items() if isinstance(node, dict) else \
+        enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield (*at, key)
+        yield from _leaf_paths(child, (*at, key))
+
+
+def _replaced(data, path, value):
+    import copy
+
+    changed = copy.deepcopy(data)
+    node = changed
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return changed
+
+
+@pytest.mark.slow
+def test_any_part_of_a_policy_of_any_wrong_shape_is_reported_never_a_crash(ws):
+    """The passes that run after the model refused a policy (conditions, references) read
+    data of any shape: each place of the fixture policy, given each wrong shape in turn,
+    gives problems, never an exception of ours."""
+    import yaml
+
+    data = yaml.safe_load(ws.policy_path.read_text())
+    for path in _leaf_paths(data):
+        for value in WRONG_SHAPES:
+            written = ws.write_policy(yaml.safe_dump(_replaced(data, path, value)))
+            try:
+                checks.validate_paths([written])
+            except Exception as exc:       # an InputError is returned, never raised, here
+                pytest.fail(f"{path} = {value!r}: {type(exc).__name__}: {exc}")
