@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from engine import cache, explain, findings, locate, score, variants
 from engine.catalog import check_profile, did_you_mean, parse_profile, profile_problems
-from engine.compile import CompiledPolicy, compile_policy
+from engine.compile import CompiledPolicy, compile_policy, problems_beside
 from engine.errors import InputError
 from engine.evaluate import fire_payload, prepare
 from engine.load import Document, check_file_name, file_in_folder, load_yaml
@@ -148,7 +148,7 @@ def _compile(assembled: variants.Assembled,
     policy compiled from a model has no file to find one from)."""
     earlier = list(assembled.problems)
     try:
-        policy = parse(Policy, replace(assembled, problems=()))
+        policy = _validated(assembled, like)
         catalog_path = like.catalog_path if like else \
             catalog_of(Path(assembled.catalog_from), policy.indicators, assembled)
         catalog = like.catalog if like else load_catalog(catalog_path)
@@ -161,6 +161,29 @@ def _compile(assembled: variants.Assembled,
     compiled.catalog_path = str(catalog_path) if catalog_path else None
     compiled.source = assembled
     return compiled
+
+
+def _validated(assembled: variants.Assembled, like: CompiledPolicy | None) -> Policy:
+    """The policy model; when the model refuses it, what the later passes find (its
+    conditions, ids and references) is reported with its problems, not in a second round."""
+    try:
+        return parse(Policy, replace(assembled, problems=()))
+    except InputError as exc:
+        catalog = like.catalog if like else _catalog_named_in(assembled)
+        beside = problems_beside(exc.problems, assembled.data, catalog, assembled) \
+            if catalog else []
+        raise InputError([*exc.problems, *beside]) from None
+
+
+def _catalog_named_in(assembled: variants.Assembled) -> Catalog | None:
+    """The catalog of a policy the model refused, read from its data; None when that cannot
+    be done (its own problem is then the model's, or the next round's)."""
+    named = assembled.data.get("indicators") if isinstance(assembled.data, dict) else None
+    try:
+        return load_catalog(catalog_of(Path(assembled.catalog_from), named, assembled)
+                            if isinstance(named, str) else None)
+    except InputError:
+        return None
 
 
 def _check_terms(compiled: CompiledPolicy) -> None:

@@ -205,6 +205,18 @@ def check_conditions(data: dict[str, Any], catalog: Catalog, doc: Document) -> l
     return compiler.problems
 
 
+def problems_beside(refused: list[Problem], data: Any, catalog: Catalog,
+                    doc: Document) -> list[Problem]:
+    """What the later passes (conditions, ids and references) find in a policy the model
+    refused, so that one run lists them with its problems; except where the model refused a
+    value itself (`demand: Bad Id`): 'unknown demand' too would be true, and noise."""
+    if not isinstance(data, dict):
+        return []
+    later = [*check_conditions(data, catalog, doc), *check_references_of_data(data, catalog, doc)]
+    at = {(p.path, p.line, p.col) for p in refused}
+    return [p for p in later if (p.path, p.line, p.col) not in at]
+
+
 def check_references_of_data(data: dict[str, Any], catalog: Catalog,
                              doc: Document) -> list[Problem]:
     """The id and reference checks of compile (an unknown source, demand, group or tier, a

@@ -17,7 +17,7 @@ import pytest
 from conftest import assert_input_error
 
 from engine import checks, load, yamlparse
-from engine.errors import InputError
+from engine.errors import InputError, in_reading_order
 from engine.load import load_yaml
 from engine.models import Profile, parse
 from engine.yamlparse import MAX_DEPTH
@@ -675,6 +675,34 @@ def test_a_policy_s_reference_problems_are_reported_with_its_validation_errors(w
         "24:15: unknown source 's2'",                       # in the entry the model refused
         "27:13: unknown demand 'transhipment' (did you mean 'transshipment'?)",
         "32:9: duplicate rule id 'ts-risk'"]
+
+
+BROKEN_POLICIES = {
+    # validate said "1 file(s) valid" and exit 0 to these; evaluate refused them
+    "an exception for no rule": ("tiers:\n", "exceptions:\n  - {id: waiver, partner: VNM, rule: "
+                                 "brii, justification: j, granted: 2025-01-01}\ntiers:\n"),
+    "a term changing a limit to the wrong type": (
+        "tiers:\n", "terms:\n  - {id: deal, title: t, partners: [VNM], sources: [s1],\n"
+                    "     change: {rules: {inputs-share: {limit: high}}}}\ntiers:\n"),
+    # evaluate reported the model's problem alone; validate the unknown source too
+    "a wrong type and an unknown source": ("weight: 3\n    sources: [s1]",
+                                           "weight: heavy\n    sources: [s2]"),
+}
+
+
+@pytest.mark.parametrize("edit", BROKEN_POLICIES.values(), ids=BROKEN_POLICIES.keys())
+def test_validate_and_evaluate_refuse_a_policy_with_the_same_problems(ws, edit):
+    """What validates also loads: validate loads a policy as every command does."""
+    from engine import api
+
+    text = ws.policy_path.read_text()
+    assert edit[0] in text, edit[0]
+    path = ws.write_policy(text.replace(*edit, 1))
+    validated = checks.validate_paths([path])
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert validated and [str(p) for p in validated] == \
+        [str(p) for p in in_reading_order(caught.value.problems)]
 
 
 @pytest.mark.parametrize("section", ["sources", "demands", "tiers"])
