@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -490,8 +490,6 @@ class _Argument(Document):
 def parse_setting(text: str, option: str = "--set") -> Setting:
     """`RULE.limit=0.25`, `RULE.limit[indicator]=3`, `RULE.weight=2`, `TIER.min_score=70`,
     `scoring.unknown_credit=0.5`; the value is read as YAML (0.25, true, high, [a, b])."""
-    from engine.load import load_text
-
     where = f"{option} {text}"
     match = _SET.match(text.strip())
     if not match:
@@ -511,10 +509,21 @@ def parse_setting(text: str, option: str = "--set") -> Setting:
                             or f"fields: {', '.join(fields)}")
     if which and name != "limit":
         raise InputError.at(where, f"only 'limit' takes an indicator in brackets, not '{name}'")
-    value = load_text(match["value"], where).data if match["value"].strip() else None
+    value = _setting_value(match["value"], where) if match["value"].strip() else None
     if value is None:
         raise InputError.at(where, "the value is missing after '='")
     return Setting(text, option, section, target, name, which, value)
+
+
+def _setting_value(text: str, where: str) -> Any:
+    """The value of a setting, read as YAML. Its problems name the argument alone: a line and
+    column ('--set x.weight=1e400:1:1') would read as a place in a file of that name."""
+    from engine.load import load_text
+
+    try:
+        return load_text(text, where).data
+    except InputError as exc:
+        raise InputError([replace(p, line=None, col=None) for p in exc.problems]) from None
 
 
 def apply_settings(base: Assembled, settings: list[Setting]) -> Assembled:

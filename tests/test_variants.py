@@ -194,12 +194,15 @@ def test_an_edited_base_is_noticed_by_a_cached_overlay(ws):
     ("inputs-share.limit", "expected TARGET.FIELD=VALUE"),
     ("god.min_score=70", "no tier 'god' to change (did you mean 'good'?)"),
     ("inputs-share.weight[x]=2", "only 'limit' takes an indicator in brackets"),
+    # the value's own YAML problems: no ':1:1' after the argument, which is no file
+    ("inputs-share.weight=1e400", "the number 1e400 is too large (over 1e300)"),
+    ("inputs-share.limit=[0.2", "expected ',' or ']'"),
 ])
 def test_a_bad_setting_names_the_argument(ws, setting, message):
     with pytest.raises(InputError) as caught:
         api.load_policy(ws.policy_path, (setting,))
     text = str(caught.value)
-    assert text.startswith(f"--set {setting}"), text
+    assert text.startswith(f"--set {setting}: "), text
     assert message in text, text
 
 
@@ -654,10 +657,14 @@ def test_a_score_on_a_swept_tier_bound_is_pinned_just_past_it(ws):
     ("inputs-share.limit=0:1:0.0001", "at most 1,000"),
     ("inputs-share.limit=a:1:0.1", "'a' is not a number"),
     ("inputs-share", "expected TARGET.FIELD=START:STOP:STEP"),
+    # Decimal read 1e400 as a whole number: the argument came back as 401 digits
+    ("inputs-share.limit=0.1,1e400", "'1e400' is too large (over 1e300)"),
+    ("inputs-share.limit=0:1e400:1e398", "'1e400' is too large (over 1e300)"),
 ])
 def test_a_bad_sweep_range_is_bad_input(param, message):
     with pytest.raises(InputError) as caught:
         parse_range(param)
+    assert str(caught.value).startswith(f"--param {param}: ") and len(str(caught.value)) < 200
     assert message in str(caught.value)
 
 
