@@ -94,6 +94,8 @@ def _decimal(text: str, where: str) -> Decimal:
         raise InputError.at(where, f"'{text}' is not a number") from None
     if not value.is_finite():
         raise InputError.at(where, f"'{text}' is not a finite number")
+    if abs(value) > 10 ** 300:      # as everywhere a number is read: no verdict rests on it
+        raise InputError.at(where, f"'{text.strip()}' is too large (over 1e300)")
     return value
 
 
