@@ -149,6 +149,15 @@ class Figure(Strict):
     illustrative: StrictBool = False
     note: StrictStr | None = None
 
+    @field_validator("year")
+    @classmethod
+    def _year_is_written_in_full(cls, year: int | str | None) -> int | str | None:
+        # a year as a number is the calendar year ("FY2024-25" is text): 24, -5 or 20244 is
+        # a typo that would be printed as the figure's provenance
+        if isinstance(year, int) and not 1900 <= year <= 2100:
+            raise ValueError(f"a year is written in full, such as 2024, not {year}")
+        return year
+
     @model_validator(mode="after")
     def _provenance_is_honest(self) -> Figure:
         if self.source and self.year is None:

@@ -873,3 +873,26 @@ def test_any_part_of_a_policy_of_any_wrong_shape_is_reported_never_a_crash(ws):
                 checks.validate_paths([written])
             except Exception as exc:       # an InputError is returned, never raised, here
                 pytest.fail(f"{path} = {value!r}: {type(exc).__name__}: {exc}")
+
+
+@pytest.mark.parametrize("year", [24, -5, 20244])
+def test_a_figure_s_year_as_a_number_is_a_calendar_year(ws, year):
+    """`year: 24` (or -5) was accepted and shown as the figure's year in every report."""
+    from engine import api
+
+    path = ws.write_profile("partner: {code: VNM}\nindicators:\n  china_import_share: "
+                            f"{{value: 0.3, year: {year}, source: Comtrade}}\n")
+    with pytest.raises(InputError) as caught:
+        api.load_partner(path, api.load_catalog(ws.catalog_path))
+    assert_input_error(caught.value, path, 3, 42, f"china_import_share.year: a year is "
+                       f"written in full, such as 2024, not {year}")
+
+
+@pytest.mark.parametrize("year", [2024, 1990, '"FY2024-25"'])
+def test_a_figure_s_year_may_be_a_calendar_year_or_text(ws, year):
+    from engine import api
+
+    path = ws.write_profile("partner: {code: VNM}\nindicators:\n  china_import_share: "
+                            f"{{value: 0.3, year: {year}, source: Comtrade}}\n")
+    assert api.load_partner(path, api.load_catalog(ws.catalog_path)).profile.figure(
+        "china_import_share").year == (year.strip('"') if isinstance(year, str) else year)
