@@ -617,6 +617,13 @@ class _Compiler:
         if any(too_large(c) for c in constants):
             self.fail(cmp, "a number in this condition is too large to compare (over 1e300)")
             return None
+        if not cx.refs(term):         # `1 == 2`: a verdict on no data, the same for everyone
+            self.fail(cmp, "this comparison reads no figure: it would hold, or fail, for every "
+                      "partner alike")
+            return None
+        if _divides_by_zero(term):    # `x / 0`: never computable, so unknown for everyone
+            self.fail(cmp, "divides by zero: no partner's value could be computed")
+            return None
         for name in cx.refs(term):
             problem = self.arithmetic_ref_problem(name)
             if problem:
@@ -766,6 +773,24 @@ def _share_map_key_problem(base: str, key: str, keys: list[str]) -> tuple[str, s
         return f"'{base}' is a share map: read one key, e.g. {base}.{keys[0]}", None
     return (f"'{base}' is a share map with no key '{key}' (its keys: {', '.join(keys)})",
             did_you_mean(key, keys))
+
+
+def _divides_by_zero(term: cx.Term) -> bool:
+    """A `/` whose divisor reads no figure and is 0 (`x / 0`, `x / (2 - 2)`)."""
+    if not isinstance(term, cx.Arith):
+        return False
+    if term.op == "/" and not cx.refs(term.right) and _constant(term.right) == 0:
+        return True
+    return _divides_by_zero(term.left) or _divides_by_zero(term.right)
+
+
+def _constant(term: cx.Term) -> float | None:
+    """The value of a term that reads no figure (its literals are numbers by now); None when
+    it has none (a zero divisor, an overflow)."""
+    if isinstance(term, cx.Lit):
+        return term.value
+    left, right = _constant(term.left), _constant(term.right)
+    return None if left is None or right is None else cx.arithmetic(term.op, left, right)
 
 
 def _literals(term: cx.Term) -> list[cx.Lit]:

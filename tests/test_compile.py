@@ -207,6 +207,24 @@ def test_a_literal_that_is_no_number_in_arithmetic_is_refused(ws, require, word)
     assert f"arithmetic works on numbers, not {word}" in message
 
 
+@pytest.mark.parametrize(("require", "said"), [
+    # `1 == 2` was violated for every partner, explained as "1 is 1; required: 2"
+    ("1 == 2", "this comparison reads no figure"),
+    ("1 < 2 and china_import_share <= 0.2", "this comparison reads no figure"),
+    # unknown for every partner, "a computed value (a zero divisor ...) not known"
+    ("china_import_share / 0 <= 1", "divides by zero"),
+    ("china_import_share / (2 - 2) <= 1", "divides by zero"),
+])
+def test_a_comparison_that_is_the_same_for_every_partner_is_refused(ws, require, said):
+    assert said in _refused_data(ws, _with_require(ws, require))
+
+
+@pytest.mark.parametrize("require", ["china_import_share / (2 - 1) <= 1",
+                                     "(china_import_share - china_import_share) / 2 <= 1"])
+def test_a_constant_divisor_other_than_zero_is_accepted(ws, require):
+    ws.compile(_with_require(ws, require))
+
+
 def test_an_enum_value_not_in_the_list_is_refused_with_did_you_mean(ws):
     path = _edited(ws, "limit: [exited, none]}", "limit: [exited, nonee]}")
     assert_input_error(_refused(path), path, 37, 74,           # at 'nonee', not the list
