@@ -397,6 +397,21 @@ class Tier(Strict):
     # one outcome, or its history: the one in force on the evaluation date applies
     outcome: Outcome | list[Outcome]
 
+    @field_validator("outcome")
+    @classmethod
+    def _one_outcome_per_start(cls, outcome: Outcome | list[Outcome]) -> Outcome | list[Outcome]:
+        if outcome == []:           # the tier would have no tariff on any day
+            raise ValueError("an outcome history needs at least one outcome")
+        # of two in force on one day, the later `effective` applies; two starting the same
+        # day (or both undated) would leave the tariff to the order they are written in
+        starts = [o.effective for o in outcome] if isinstance(outcome, list) else []
+        twice = next((day for day in starts if starts.count(day) > 1), False)
+        if twice is not False:
+            when = f"on {twice}" if twice else "without an 'effective' date"
+            raise ValueError(f"two outcomes take effect {when}: which applies would depend "
+                             "on the order they are written in")
+        return outcome
+
     def outcome_on(self, day: dt.date) -> Outcome | None:
         history = [self.outcome] if isinstance(self.outcome, Outcome) else self.outcome
         in_force = [o for o in history if o.in_force(day)]

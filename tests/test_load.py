@@ -723,6 +723,35 @@ def test_a_bad_outcome_is_one_problem_not_also_a_complaint_that_it_is_no_list(ws
                         "got -40"]
 
 
+GOOD_OUTCOME = "outcome: {tariff_rate: 10, legal_authority: section_122, status: in_force}"
+
+
+@pytest.mark.parametrize(("history", "said"), [
+    # accepted before: the tier had no tariff on any day
+    ("[]", "an outcome history needs at least one outcome"),
+    # accepted before: the one written first applied
+    ("[{tariff_rate: 10, legal_authority: section_122, status: in_force, effective: 2025-01-01},"
+     " {tariff_rate: 20, legal_authority: section_122, status: in_force, effective: 2025-01-01}]",
+     "two outcomes take effect on 2025-01-01: which applies would depend on the order they "
+     "are written in"),
+    ("[{tariff_rate: 10, legal_authority: section_122, status: in_force},"
+     " {tariff_rate: 20, legal_authority: section_122, status: in_force}]",
+     "two outcomes take effect without an 'effective' date: which applies would depend on the "
+     "order they are written in"),
+])
+def test_an_outcome_history_names_one_outcome_per_day(ws, history, said):
+    path, problems = _policy_problems(ws, GOOD_OUTCOME, f"outcome: {history}")
+    assert problems == [f"{path}:58:53: tiers[0].outcome: {said}"]
+
+
+def test_an_outcome_history_of_successive_outcomes_is_accepted(ws):
+    _, problems = _policy_problems(ws, GOOD_OUTCOME, (
+        "outcome: [{tariff_rate: 10, legal_authority: section_122, status: in_force},"
+        " {tariff_rate: 20, legal_authority: section_122, status: in_force, "
+        "effective: 2025-01-01}]"))
+    assert problems == []
+
+
 def test_an_outcome_of_neither_shape_says_both_shapes(ws):
     path, problems = _policy_problems(
         ws, "outcome: {tariff_rate: 40, legal_authority: ieepa, status: struck_down, "
