@@ -139,13 +139,17 @@ class _Merge:
         data = dict(self.data)
         origins = dict(self.origins)
         for section, items in self.lists.items():
-            kept = []
-            for item in items:
-                if not item.data.pop("disabled", False):
-                    kept.append(item)
-                elif section == "rules":
-                    self.dropped[str(item.data.get("id"))] = item.parts.get(
-                        ("disabled",), (item.source, item.loc))
+            off = [item for item in items if item.data.pop("disabled", False)]
+            if section == "rules" and off and len(off) == len(items):
+                # said at the last `disabled`; the rules stay, so that validation does not
+                # also blame the base policy's list for being empty
+                self.problem(*off[-1].parts.get(("disabled",), (off[-1].source, off[-1].loc)),
+                             "every rule is disabled: a policy needs at least one")
+                off = []
+            for item in off if section == "rules" else ():
+                self.dropped[str(item.data.get("id"))] = item.parts.get(
+                    ("disabled",), (item.source, item.loc))
+            kept = [item for item in items if all(item is not gone for gone in off)]
             if not kept and section not in self.base.data:
                 continue
             data[section] = [item.data for item in kept]
@@ -379,8 +383,7 @@ def _expression_slots(text: str, loc: Path_) -> list[Slot]:
         constant = [s for s in sides if _is_literal(s)]
         other = [s for s in sides if not _is_literal(s)]
         if len(constant) == 1 and len(other) == 1:
-            names = tuple(sorted({_dotted(n) for n in ast.walk(other[0])
-                                  if isinstance(n, ast.Name | ast.Attribute)} - {""}))
+            names = tuple(sorted(_names_in(other[0])))
             lit = constant[0]
             slots.append(Slot(names, loc, (lead + lit.col_offset, lead + lit.end_col_offset)))
     return slots
@@ -392,6 +395,13 @@ def _is_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return isinstance(node.operand, ast.Constant)
     return isinstance(node, ast.List | ast.Tuple) and all(_is_literal(e) for e in node.elts)
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    """The indicators a side reads: `by_group.steel` once, not also its map `by_group`."""
+    maps = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    return {_dotted(n) for n in ast.walk(node)
+            if isinstance(n, ast.Name | ast.Attribute) and id(n) not in maps} - {""}
 
 
 def _dotted(node: ast.AST) -> str:

@@ -83,11 +83,25 @@ def test_a_wrongly_typed_limit_is_reported_at_the_overlay_value(ws):
     assert_input_error(caught.value, path, 5, 27, "compare it with a number, not 'high'")
 
 
+def test_an_overlay_that_disables_every_rule_is_refused_at_its_own_line(ws):
+    """It was reported as 'rules: must not be empty' at the base policy's list, a file the
+    drafter did not touch."""
+    rules = [rule["id"] for rule in ws.policy_data()["rules"]]
+    path = _overlay(ws, "change:\n  rules:\n" +
+                    "".join(f"    {rule}: {{disabled: true}}\n" for rule in rules))
+    with pytest.raises(InputError) as caught:
+        api.load_policy(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:10:23: every rule is disabled: a policy needs at least one"]   # the last true
+
+
 def test_a_rule_with_two_limits_asks_which_one(ws):
     path = _overlay(ws, "change:\n  rules:\n    scope: {limit: 0.1}\n")
     with pytest.raises(InputError) as caught:
         api.load_policy(path)
-    assert_input_error(caught.value, path, 5, 20, "the rule has 2 limits")
+    # the share map's key once: 'by_group' was listed too, three names for two limits
+    assert_input_error(caught.value, path, 5, 20, "the rule has 2 limits (by_group.steel, "
+                       "screening_scope); name one (limits: {by_group.steel: ...}")
     named = _overlay(ws, "change:\n  rules:\n    scope: {limits: {by_group: 0.1}}\n",
                      name="named.yaml")
     finding = next(f for f in _card(ws, named).findings if f.rule == "scope")
