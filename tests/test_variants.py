@@ -432,6 +432,16 @@ def test_a_term_applies_only_to_its_partner_and_only_once_in_force(ws):
     assert thai.terms == () and "extra" not in _status(thai)
 
 
+def test_of_two_terms_changing_one_rule_the_later_applies_and_both_are_named(ws):
+    path = _overlay(ws, "terms:\n"
+                        "  - {id: d1, title: t, partners: [VNM], sources: [s1],\n"
+                        "     change: {rules: {bri: {weight: 2}}}}\n"
+                        "  - {id: d2, title: t, partners: [VNM], sources: [s1],\n"
+                        "     change: {rules: {bri: {weight: 5}}}}\n")
+    (bri,) = [f for f in _card(ws, path).findings if f.rule == "bri"]
+    assert (bri.weight, bri.terms) == (5.0, ("d1", "d2"))
+
+
 def test_explain_finds_a_rule_a_term_adds_and_names_the_term(run_cli, ws):
     path = _overlay(ws, TERMS)
     done = run_cli("explain", "extra", "--policy", path)
