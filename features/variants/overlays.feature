@@ -123,3 +123,17 @@ Feature: Overlays: a variant written as changes to a policy
       """
     When the policy is checked
     Then it is accepted
+
+  Scenario: A country written by name or in lowercase is told its code
+    A group written as the drafter says the countries would match no partner: partners are
+    named by code. The message names the code each one means.
+    Given the overlay:
+      """
+      extends: us-china-alignment
+      name: north-america
+      groups:
+        north_america: [Mexico, can]
+      """
+    When the policy is checked
+    Then it is refused at line 4, column 19: "groups.north_america[0]: expected a three-letter country code in capitals, such as 'CHN', got 'Mexico' (did you mean 'MEX' (Mexico)?)"
+    And it is refused at line 4, column 27: "groups.north_america[1]: expected a three-letter country code in capitals, such as 'CHN', got 'can' (did you mean 'CAN' (Canada)?)"
