@@ -276,26 +276,17 @@ def _country_rule_problems(ws, require: str) -> tuple[str, list[str]]:
     return str(path), [str(p) for p in checks.validate_paths([path])]
 
 
-def test_a_mistyped_country_in_a_limit_list_is_refused_at_the_code(ws):
-    """`none_of [CHN, IRM]` would let a partner smelting in Iran pass."""
+@pytest.mark.parametrize(("written", "said"), [
+    # `none_of [CHN, IRM]` would let a partner smelting in Iran pass
+    ("IRM", "'IRM' is not an ISO 3166-1 alpha-3 country code (did you mean 'ARM' (Armenia), "
+            "'IRL' (Ireland), 'IRN' (Iran, Islamic Republic of) or 'IRQ' (Iraq)?)"),
+    ("Iran", "is a country: compare it with ISO3 codes such as 'CHN', not 'Iran' (did you "
+             "mean 'IRN' (Iran, Islamic Republic of)?)"),
+], ids=["mistyped", "written by name"])
+def test_a_country_in_a_limit_list_that_is_no_code_is_refused_at_it(ws, written, said):
     path, problems = _country_rule_problems(
-        ws, "{indicator: smelt_country, comparison: none_of, limit: [CHN, IRM]}")
-    assert problems == [
-        f"{path}:58:76: smelt_country: 'IRM' is not an ISO 3166-1 alpha-3 country code (did "
-        "you mean 'ARM' (Armenia), 'IRL' (Ireland), 'IRN' (Iran, Islamic Republic of) or 'IRQ' "
-        "(Iraq)?)"]
-
-
-def test_a_country_in_a_limit_list_written_by_name_is_refused_at_it_with_its_code(ws):
-    path, problems = _policy_problems_of_rule(ws, "[CHN, Iran]")
-    assert problems == [
-        f"{path}:58:76: smelt_country: is a country: compare it with ISO3 codes such as 'CHN', "
-        "not 'Iran' (did you mean 'IRN' (Iran, Islamic Republic of)?)"]
-
-
-def _policy_problems_of_rule(ws, limit: str) -> tuple[str, list[str]]:
-    return _country_rule_problems(
-        ws, f"{{indicator: smelt_country, comparison: none_of, limit: {limit}}}")
+        ws, f"{{indicator: smelt_country, comparison: none_of, limit: [CHN, {written}]}}")
+    assert problems == [f"{path}:58:76: smelt_country: {said}"]
 
 
 def test_a_mistyped_country_as_the_limit_is_refused_at_the_limit(ws):
